@@ -1,0 +1,59 @@
+#!/bin/sh
+# Build the guest's initramfs: static busybox, the guest init, the selftests
+# (static, against the tree's uAPI headers), and criu with its libraries.
+# The suites the guest runs are listed in /etc/suites, one per line:
+#   <name> <timeout seconds> <command...>
+set -eu
+. "$(dirname "$0")/common.sh"
+
+[ -f "$OBJ/usr/include/linux/seccomp.h" ] || die "no uAPI headers in $OBJ/usr/include; run: make kernel"
+BB=/bin/busybox
+[ -x "$BB" ] && "$BB" --list >/dev/null 2>&1 || die "static busybox is missing; install it with: apt-get install busybox-static"
+file -L "$BB" 2>/dev/null | grep -q 'dynamically' && die "$BB is dynamic; install busybox-static"
+
+ST=$BUILD/selftests
+ROOT=$BUILD/initramfs
+OUT=$BUILD/initramfs.cpio.gz
+
+# Selftests: the kernel's own Makefiles, statically linked so the guest
+# needs no libc.  Only what changed is rebuilt.
+build_selftests() {	# $1: directory under tools/testing/selftests
+	mkdir -p "$ST/$1"
+	make -s -C "$SRC/tools/testing/selftests/$1" OUTPUT="$ST/$1" CC=gcc \
+		KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+		LDFLAGS="-static -pthread" >/dev/null ||
+		die "building the $1 selftests failed"
+}
+build_selftests seccomp
+build_selftests ptrace
+
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/etc "$ROOT"/proc "$ROOT"/sys "$ROOT"/dev \
+	"$ROOT"/tmp "$ROOT"/run "$ROOT"/root "$ROOT"/usr/bin "$ROOT"/usr/sbin "$ROOT"/tests
+cp "$BB" "$ROOT/bin/busybox"
+for app in $("$BB" --list); do
+	[ -e "$ROOT/bin/$app" ] || ln -s busybox "$ROOT/bin/$app"
+done
+cp "$TOP/scripts/guest-init" "$ROOT/init"
+cp "$TOP/scripts/guest-demo" "$ROOT/etc/demo"
+chmod +x "$ROOT/etc/demo"
+chmod +x "$ROOT/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
+
+for t in "$ST"/seccomp/seccomp_bpf "$ST"/ptrace/*; do
+	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
+done
+cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
+
+# The suites, in the order they run.
+{
+	echo "seccomp_bpf 600 /tests/seccomp_bpf"
+	for t in get_syscall_info peeksiginfo vmaccess get_set_sud; do
+		echo "ptrace_$t 120 /tests/$t"
+	done
+} > "$ROOT/etc/suites"
+
+(cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+msg "initramfs: $OUT ($(du -h "$OUT" | cut -f1))"

@@ -1,0 +1,42 @@
+#!/bin/sh
+# make kernel: configure (tinyconfig + config/*.config [+ $EXTRA_CONFIG]) and
+# build bzImage plus the uAPI headers into $OBJ, outside the source tree.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+[ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
+mkdir -p "$OBJ"
+jobs=${JOBS:-$(nproc)}
+# shellcheck disable=SC2086
+kmake() { make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS "$@"; }
+
+frags="$TOP/config/*.config ${EXTRA_CONFIG:-}"
+# shellcheck disable=SC2086
+want=$(cat $frags | sha256sum | cut -d' ' -f1)
+if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want" ]; then
+	msg "kernel: configuring $OBJ (tinyconfig + $(echo $frags | xargs -n1 basename | tr '\n' ' '))"
+	kmake tinyconfig >/dev/null
+	# shellcheck disable=SC2086
+	(cd "$SRC" && KCONFIG_CONFIG="$OBJ/.config" scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" $frags >/dev/null)
+	kmake olddefconfig >/dev/null
+	# Every option the fragments ask for must have taken: a missing
+	# dependency (RUST_IS_AVAILABLE above all) otherwise drops it silently.
+	bad=0
+	# shellcheck disable=SC2086
+	for line in $(cat $frags | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p'); do
+		grep -qx "$line" "$OBJ/.config" || { msg "kernel: $line did not take (got: $(grep "^${line%%=*}=" "$OBJ/.config" || echo 'not set'))"; bad=1; }
+	done
+	for sym in $(cat $frags | sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p'); do
+		grep -q "^$sym=" "$OBJ/.config" && { msg "kernel: $sym should be off"; bad=1; }
+	done
+	if [ $bad = 1 ]; then
+		grep -q '^CONFIG_RUST=y' "$OBJ/.config" || kmake rustavailable >&2 || true
+		die "the kernel config lacks options the fragments ask for (see above)"
+	fi
+	printf '%s\n' "$want" > "$OBJ/.fragments"
+fi
+
+msg "kernel: building in $OBJ with $jobs jobs"
+kmake -j"$jobs" bzImage
+kmake headers_install >/dev/null
+msg "kernel: $(kmake -s kernelrelease) $OBJ/arch/x86/boot/bzImage"

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Read kselftest TAP and KUnit KTAP, split the guest's output into suites,
+scan the console for kernel splats, and summarise a test run.
+
+The formats are the kernel's own (Documentation/dev-tools/ktap.rst): a
+version line, a plan "1..N", result lines "ok N desc # SKIP reason", and
+subtests indented by four spaces before their parent's result line.
+"""
+
+import os
+import re
+import sys
+
+RESULT = re.compile(r'^(not ok|ok)\s+(\d+)\s*(?:-\s*)?(.*?)(?:\s+#\s*(\w+)\b\s*(.*))?$')
+PLAN = re.compile(r'^1\.\.(\d+)')
+VERSION = re.compile(r'^(?:K?TAP) version \d+')
+TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+
+# Console lines that mean the kernel is broken, whatever the tests said.
+SPLATS = [
+    re.compile(p) for p in (
+        r'\bOops\b',
+        r'\bBUG: ',
+        r'^WARNING: ',
+        r'------------\[ cut here \]------------',
+        r'\bKASAN: ',
+        r'\bUBSAN: ',
+        r'possible (?:circular|recursive) locking',
+        r'inconsistent lock state',
+        r'\blockdep\b.*(?:warning|bug)',
+        r'Kernel panic',
+        r'general protection fault',
+        r'detected stalls? on CPU',
+        r'hung_task',
+    )
+]
+
+
+class Suite:
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.problems = []
+
+    @property
+    def status(self):
+        if self.failed or self.problems:
+            return 'FAIL'
+        if self.passed:
+            return 'PASS'
+        return 'SKIP'
+
+    def line(self):
+        text = '%-28s %s  %d passed, %d failed, %d skipped' % (
+            self.name, self.status, self.passed, self.failed, self.skipped)
+        if self.problems:
+            text += '  (' + '; '.join(self.problems) + ')'
+        return text
+
+
+def strip_console(line):
+    line = line.rstrip('\r\n')
+    return TIMESTAMP.sub('', line)
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip(' '))
+
+
+def parse(lines, name='suite'):
+    """Parse TAP or KTAP text into a Suite that counts the leaf tests.
+
+    A result whose subtests were printed above it counts through them; it
+    adds a failure of its own only when it failed while none of them did.
+    A missing plan, or fewer results than the plan, is a crash.
+    """
+    suite = Suite(name)
+    # Per indent level: plan, results seen, and whether the results seen
+    # since the last result one level up had failures.
+    levels = {}
+    seen_any = False
+    for raw in lines:
+        line = strip_console(raw)
+        if not line.strip():
+            continue
+        ind = _indent(line)
+        body = line[ind:]
+        if VERSION.match(body):
+            levels[ind] = {'plan': None, 'count': 0, 'children': False, 'child_failed': False}
+            seen_any = True
+            continue
+        m = PLAN.match(body)
+        if m:
+            lv = levels.setdefault(ind, {'plan': None, 'count': 0, 'children': False, 'child_failed': False})
+            lv['plan'] = int(m.group(1))
+            seen_any = True
+            continue
+        m = RESULT.match(body)
+        if not m:
+            continue
+        seen_any = True
+        ok = m.group(1) == 'ok'
+        directive = (m.group(4) or '').upper()
+        lv = levels.setdefault(ind, {'plan': None, 'count': 0, 'children': False, 'child_failed': False})
+        lv['count'] += 1
+        child = levels.get(ind + 4)
+        if child is not None and child['count'] > 0:
+            # This result closes a group of subtests.
+            if child['plan'] is not None and child['count'] < child['plan']:
+                suite.problems.append('%s: %d of %d subtest results' % (
+                    m.group(3) or 'subtest', child['count'], child['plan']))
+            if not ok and not child['child_failed']:
+                suite.failed += 1
+            for deeper in [k for k in levels if k > ind]:
+                del levels[deeper]
+            if not ok:
+                lv['child_failed'] = True
+            continue
+        for deeper in [k for k in levels if k > ind]:
+            del levels[deeper]
+        if directive == 'SKIP':
+            suite.skipped += 1
+        elif directive == 'TODO':
+            suite.skipped += 1
+        elif ok:
+            suite.passed += 1
+        else:
+            suite.failed += 1
+            lv['child_failed'] = True
+    if not seen_any:
+        suite.problems.append('no TAP output')
+        return suite
+    top = levels.get(min(levels)) if levels else None
+    if top is None or top['plan'] is None:
+        suite.problems.append('no plan: the suite stopped early')
+    elif top['count'] < top['plan']:
+        suite.problems.append('%d of %d results: the suite stopped early' % (top['count'], top['plan']))
+    return suite
+
+
+def split_guest(text):
+    """Split the guest's ttyS1 output into {suite: (lines, exit code)}."""
+    suites = {}
+    order = []
+    current = None
+    for line in text.splitlines():
+        if line.startswith('@@ suite '):
+            current = line[len('@@ suite '):].strip()
+            suites[current] = ([], None)
+            order.append(current)
+            continue
+        m = re.match(r'^@@ end (\S+) rc=(\d+)$', line)
+        if m and current == m.group(1):
+            suites[current] = (suites[current][0], int(m.group(2)))
+            current = None
+            continue
+        if current is not None:
+            suites[current][0].append(line)
+    return order, suites
+
+
+def kunit_from_console(text):
+    """The KUnit KTAP that the kernel printed at boot, or None."""
+    lines = [strip_console(line) for line in text.splitlines()]
+    for i, line in enumerate(lines):
+        if re.match(r'^K?TAP version \d+$', line):
+            ktap = []
+            for follow in lines[i:]:
+                if follow.startswith('@@ ') or 'Run /init as init process' in follow:
+                    break
+                ktap.append(follow)
+            return ktap
+    return None
+
+
+def splats(text):
+    found = []
+    for line in text.splitlines():
+        line = strip_console(line)
+        if any(p.search(line) for p in SPLATS):
+            found.append(line)
+    return found
+
+
+def exit_code_check(suite, rc):
+    """Fold a kselftest's exit status into its suite."""
+    if rc is None:
+        suite.problems.append('did not finish')
+    elif rc == 137:
+        suite.problems.append('killed at its timeout')
+    elif rc == 4 and not suite.passed and not suite.failed:
+        pass    # KSFT_SKIP
+    elif rc != 0 and not suite.failed:
+        suite.problems.append('exit status %d' % rc)
+
+
+def report(results, expect=()):
+    """Write one .tap per suite into results/, print a line per suite and
+    the totals; return the process exit status."""
+    out_path = os.path.join(results, 'guest.out')
+    con_path = os.path.join(results, 'console.log')
+    suites = []
+    guest = open(out_path, errors='replace').read() if os.path.exists(out_path) else ''
+    console = open(con_path, errors='replace').read() if os.path.exists(con_path) else ''
+
+    ktap = kunit_from_console(console)
+    kunit = Suite('kunit')
+    if ktap is None:
+        kunit.problems.append('no KTAP in the console log')
+    else:
+        with open(os.path.join(results, 'kunit.tap'), 'w') as f:
+            f.write('\n'.join(ktap) + '\n')
+        kunit = parse(ktap, 'kunit')
+    suites.append(kunit)
+
+    order, parts = split_guest(guest)
+    for name in order:
+        lines, rc = parts[name]
+        with open(os.path.join(results, name + '.tap'), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        s = parse(lines, name)
+        exit_code_check(s, rc)
+        suites.append(s)
+    for name in expect:
+        if name not in parts:
+            s = Suite(name)
+            s.problems.append('never ran')
+            suites.append(s)
+
+    bad = splats(console)
+    if bad:
+        s = Suite('console')
+        s.problems.append('%d kernel splat lines, first: %s' % (len(bad), bad[0]))
+        suites.append(s)
+
+    for s in suites:
+        print(s.line())
+    total = [sum(getattr(s, k) for s in suites) for k in ('passed', 'failed', 'skipped')]
+    broken = sum(1 for s in suites if s.problems)
+    print('%d passed, %d failed, %d skipped' % (total[0], total[1] + broken, total[2]))
+    return 1 if total[1] or broken else 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == 'report':
+        return report(argv[2], argv[3:])
+    if len(argv) == 3 and argv[1] == 'parse':
+        s = parse(open(argv[2]).read().splitlines(), os.path.basename(argv[2]))
+        print(s.line())
+        return 1 if s.status == 'FAIL' else 0
+    sys.stderr.write('usage: tap.py report RESULTS_DIR [EXPECTED_SUITE...] | tap.py parse FILE\n')
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

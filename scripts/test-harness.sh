@@ -1,0 +1,154 @@
+#!/bin/sh
+# Tests of the harness itself, as KTAP: the patch queue (tree, export,
+# export-check, quilt) on a small stand-in tarball, and the TAP/KTAP reader.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+# A stand-in for the Debian tarball: a top folder with a few files.
+mkdir -p "$W/src/linux-source-6.12/kernel" "$W/src/linux-source-6.12/include"
+printf 'int a;\nint b;\nint c;\nint d;\nint e;\n' > "$W/src/linux-source-6.12/kernel/one.c"
+printf 'int x;\nint y;\nint z;\n' > "$W/src/linux-source-6.12/kernel/two.c"
+printf '#define Q 1\n' > "$W/src/linux-source-6.12/include/q.h"
+printf '*.o\n' > "$W/src/linux-source-6.12/.gitignore"
+printf 'shipped\n' > "$W/src/linux-source-6.12/kernel/shipped.o"
+tar -cJf "$W/linux.tar.xz" -C "$W/src" linux-source-6.12
+
+export TARBALL="$W/linux.tar.xz" BUILD="$W/build" SRC="$W/build/linux" \
+	TOP="$W/top" PATCHES="$W/p1"
+mkdir -p "$TOP" "$PATCHES"
+echo test > "$TOP/base-version"
+: > "$PATCHES/series"
+gitc() { git -C "$SRC" -c user.name=T -c user.email=t@example.org "$@"; }
+export GIT_AUTHOR_DATE='2026-01-02T03:04:05Z' GIT_COMMITTER_DATE='2026-01-02T03:04:05Z'
+
+n=0
+fails=0
+t() {	# $1: name; rest: command that must succeed
+	name=$1
+	shift
+	n=$((n + 1))
+	if out=$("$@" 2>&1); then
+		echo "    ok $n $name"
+	else
+		printf '%s\n' "$out" | sed 's/^/    # /'
+		echo "    not ok $n $name"
+		fails=$((fails + 1))
+	fi
+}
+q() { "$@" >/dev/null 2>&1; }
+
+setup_series() {
+	q "$HERE/tree.sh" || return 1
+	sed -i 's/int b;/int b = 2;/' "$SRC/kernel/one.c"
+	gitc commit -q -am 'one: initialise b' -m 'Because.' || return 1
+	sed -i 's/int y;/int y = 3;/' "$SRC/kernel/two.c"
+	printf '#define R 2\n' > "$SRC/include/r.h"
+	gitc add include/r.h
+	gitc commit -q -am 'two: initialise y, add r.h' -m 'Also because.' || return 1
+	q "$HERE/export.sh"
+}
+
+roundtrip() {
+	[ "$(wc -l < "$PATCHES/series")" = 2 ] || { echo "series: $(cat "$PATCHES/series")"; return 1; }
+	cp -a "$PATCHES" "$W/p1.first"
+	rm -rf "$BUILD"
+	q "$HERE/tree.sh" || { "$HERE/tree.sh"; return 1; }
+	q "$HERE/export.sh" || return 1
+	diff -r "$W/p1.first" "$PATCHES"
+}
+
+base_has_ignored_files() {
+	gitc cat-file -e base:kernel/shipped.o
+}
+
+export_stable() {
+	before=$(ls -l --time-style=+%s.%N "$PATCHES")
+	q "$HERE/export.sh" || return 1
+	[ "$before" = "$(ls -l --time-style=+%s.%N "$PATCHES")" ] &&
+	! grep -l -e '^From [0-9a-f]*[1-9a-f]' -e '^-- $' "$PATCHES"/*.patch
+}
+
+export_check() {
+	q "$HERE/export.sh" --check || { echo "clean tree flagged"; return 1; }
+	echo 'int w;' >> "$SRC/kernel/two.c"
+	q "$HERE/export.sh" --check && { echo "edit not flagged"; return 1; }
+	gitc commit -q -am 'two: add w' || return 1
+	q "$HERE/export.sh" --check && { echo "commit not flagged"; return 1; }
+	gitc reset -q --hard HEAD~1
+	q "$HERE/export.sh" --check
+}
+
+quilt_applies() {
+	mkdir -p "$W/q" && tar -xJf "$TARBALL" -C "$W/q" --strip-components=1 &&
+	(cd "$W/q" && QUILT_PATCHES="$PATCHES" quilt push -a -q >/dev/null) &&
+	diff -r -x .git -x .pc "$W/q" "$SRC"
+}
+
+incremental() {
+	one=$(stat -c %.9Y "$SRC/kernel/one.c")
+	two=$(stat -c %.9Y "$SRC/kernel/two.c")
+	sleep 1
+	# A second version of the series where only patch 2 differs.
+	mkdir -p "$W/p2"
+	sed -i 's/int y = 3;/int y = 4;/' "$SRC/kernel/two.c"
+	gitc commit -q -a --amend --no-edit || return 1
+	PATCHES="$W/p2" q "$HERE/export.sh" || return 1
+	cmp -s "$W/p1/0001-one-initialise-b.patch" "$W/p2/0001-one-initialise-b.patch" || return 1
+	# Back to p1 by make tree: one.c must keep its mtime, two.c changes.
+	q "$HERE/tree.sh" || { "$HERE/tree.sh"; return 1; }
+	grep -q 'int y = 3;' "$SRC/kernel/two.c" || { echo "two.c not back to p1"; return 1; }
+	[ "$(stat -c %.9Y "$SRC/kernel/one.c")" = "$one" ] || { echo "one.c was touched"; return 1; }
+	[ "$(stat -c %.9Y "$SRC/kernel/two.c")" != "$two" ] || { echo "two.c not rewritten"; return 1; }
+	# Nothing changed: nothing touched.
+	two=$(stat -c %.9Y "$SRC/kernel/two.c")
+	"$HERE/tree.sh" 2>&1 | grep -q 'up to date' &&
+	[ "$(stat -c %.9Y "$SRC/kernel/two.c")" = "$two" ]
+}
+
+bad_patch() {
+	cp -a "$PATCHES" "$W/bad"
+	sed -i 's/^ int x;$/ int X;/' "$W/bad/0002-two-initialise-y-add-r.h.patch"
+	head=$(gitc rev-parse HEAD)
+	if out=$(PATCHES="$W/bad" "$HERE/tree.sh" 2>&1); then
+		echo "a bad patch applied"; return 1
+	fi
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q 'patch 2, 0002-two-initialise-y-add-r.h.patch, does not apply' &&
+	printf '%s\n' "$out" | grep -q 'patch failed: kernel/two.c:1' &&
+	printf '%s\n' "$out" | grep -q '^int X;' &&
+	[ "$(gitc rev-parse HEAD)" = "$head" ] && [ -z "$(gitc status --porcelain)" ]
+}
+
+dirty_protected() {
+	echo 'int v;' >> "$SRC/kernel/one.c"
+	if PATCHES="$W/p2" q "$HERE/tree.sh"; then
+		echo "tree.sh overwrote an uncommitted edit"; return 1
+	fi
+	grep -q 'int v;' "$SRC/kernel/one.c" && gitc checkout -q kernel/one.c
+}
+
+echo "KTAP version 1"
+echo "1..2"
+echo "    KTAP version 1"
+echo "    # Subtest: patch_queue"
+echo "    1..9"
+t setup_series setup_series
+t roundtrip_byte_identical roundtrip
+t base_keeps_ignored_files base_has_ignored_files
+t export_stable export_stable
+t export_check_detects_work export_check
+t quilt_applies_series quilt_applies
+t incremental_touches_only_changes incremental
+t bad_patch_named_tree_kept bad_patch
+t dirty_tree_kept dirty_protected
+if [ $fails = 0 ]; then echo "ok 1 patch_queue"; else echo "not ok 1 patch_queue"; fi
+
+echo "    # Subtest: tap_reader"
+pyrc=0
+python3 "$REPO/tests/test_tap.py" > "$W/py.out" 2>&1 || pyrc=$?
+sed 's/^/    /' "$W/py.out"
+if [ $pyrc = 0 ]; then echo "ok 2 tap_reader"; else echo "not ok 2 tap_reader"; fi
+[ $fails = 0 ] && [ $pyrc = 0 ]
