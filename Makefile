@@ -51,10 +51,13 @@ check-guest: initramfs
 	python3 $(S)/tap.py report results $$(cut -d' ' -f1 build/initramfs/etc/suites) || exit 1; \
 	exit $$rc
 
+# Everything: lint and the harness's own tests on the host, then the
+# guest suites; one line per suite and the totals.  Fails on any failure,
+# a kernel splat in the console, or a guest timeout.
 check: initramfs
 	@mkdir -p results/host; rm -f results/*.tap results/host/*.tap
-	@$(S)/lint.sh --tap > results/host/lint.tap || true
-	@$(S)/test-harness.sh > results/host/harness.tap || true
+	@echo "check: lint"; $(S)/lint.sh --tap > results/host/lint.tap || true
+	@echo "check: harness tests"; $(S)/test-harness.sh > results/host/harness.tap || true
 	@rc=0; $(S)/boot.sh check || rc=$$?; \
 	python3 $(S)/tap.py report results $$(cut -d' ' -f1 build/initramfs/etc/suites) || exit 1; \
 	exit $$rc

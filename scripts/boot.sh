@@ -27,13 +27,13 @@ qemu_cmd() {
 	kvm) acc="-accel kvm -cpu host" ;;
 	*) acc="-accel tcg,thread=multi -cpu max" ;;
 	esac
-	con=$2 out=$3 gmode=$4
+	q_con=$2 q_out=$3 q_mode=$4
 	# shellcheck disable=SC2086
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
 		-display none $acc -m 1536 -smp 2 ${QEMU_EXTRA:-} \
 		-kernel "$KERNEL" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 ss.mode=$gmode ${KERNEL_ARGS:-}" \
-		-serial file:"$con" -serial "$out"
+		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ${KERNEL_ARGS:-}" \
+		-serial file:"$q_con" -serial "$q_out"
 	QEMU="$*"
 	CMD=$(for a in "$@"; do printf "'%s' " "$a"; done)
 }
@@ -41,7 +41,8 @@ qemu_cmd() {
 if [ "$ACCEL" = auto ]; then
 	ACCEL=tcg
 	if [ -w /dev/kvm ]; then
-		id=$(cat "$KERNEL" "$INITRD" | sha256sum | cut -c1-16)
+		# Whether KVM works is a property of this host as booted.
+		id=$( { cat /proc/sys/kernel/random/boot_id; qemu-system-x86_64 --version | head -n 1; } | sha256sum | cut -c1-16)
 		verdict=$(sed -n "s/^$id //p" "$BUILD/kvm-probe" 2>/dev/null | tail -n 1)
 		if [ -z "$verdict" ]; then
 			rm -f "$BUILD/probe.out"

@@ -17,10 +17,13 @@ MAINT_EMAIL='seccomp-suspend@example.org'
 
 # Kernel make arguments: the LLVM toolchain and Debian's Rust (rustc-web
 # ships rust-src, which the kernel needs; rustup's toolchain here has none),
-# so every Rust tool is named by its full path.
+# so every Rust tool is named by its full path.  Rust always compiles
+# through clippy-driver (the same code as rustc, plus the lints) with
+# warnings as errors: a Rust warning or clippy lint fails the build.
 BINDGEN=${BINDGEN:-$HOME/.cargo/bin/bindgen}
 KMAKE_ARGS="ARCH=x86_64 LLVM=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
-RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=$BINDGEN"
+RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=$BINDGEN \
+CLIPPY=1 KRUSTFLAGS=-Dwarnings"
 
 msg() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

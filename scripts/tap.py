@@ -205,6 +205,14 @@ def report(results, expect=()):
     guest = open(out_path, errors='replace').read() if os.path.exists(out_path) else ''
     console = open(con_path, errors='replace').read() if os.path.exists(con_path) else ''
 
+    # Suites that ran on the host (lint, the harness's own tests).
+    hostdir = os.path.join(results, 'host')
+    if os.path.isdir(hostdir):
+        for fn in sorted(os.listdir(hostdir)):
+            if fn.endswith('.tap'):
+                with open(os.path.join(hostdir, fn), errors='replace') as f:
+                    suites.append(parse(f.read().splitlines(), fn[:-4]))
+
     ktap = kunit_from_console(console)
     kunit = Suite('kunit')
     if ktap is None:

@@ -1,0 +1,49 @@
+#!/bin/sh
+# make lint: checkpatch.pl --strict on every patch of the series, the
+# kernel's rustfmtcheck, and the Rust build through clippy with warnings as
+# errors (see KMAKE_ARGS).  With --tap, report as TAP on stdout.
+set -u
+. "$(dirname "$0")/common.sh"
+
+tap=0
+[ "${1:-}" = --tap ] && tap=1
+[ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+n=0
+fails=0
+count=$(( $(series_patches | wc -l) + 2 ))
+[ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$count"
+result() {	# $1: 0 or not, $2: name; the log is shown on failure
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		[ $tap = 1 ] && echo "ok $n $2" || msg "lint: ok   $2"
+	else
+		fails=$((fails + 1))
+		if [ $tap = 1 ]; then
+			sed 's/^/# /' "$log"
+			echo "not ok $n $2"
+		else
+			cat "$log" >&2
+			msg "lint: FAIL $2"
+		fi
+	fi
+}
+
+for p in $(series_patches); do
+	(cd "$SRC" && ./scripts/checkpatch.pl --strict --quiet --no-summary \
+		--show-types "$PATCHES/$p") > "$log" 2>&1
+	result $? "checkpatch --strict $p"
+done
+
+# shellcheck disable=SC2086
+make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS rustfmtcheck > "$log" 2>&1
+result $? "rustfmtcheck"
+
+# The kernel build compiles all Rust through clippy with -Dwarnings.
+# shellcheck disable=SC2086
+make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS -j"$(nproc)" vmlinux > "$log" 2>&1
+result $? "clippy and rustc warnings (CLIPPY=1 KRUSTFLAGS=-Dwarnings build)"
+
+[ $fails = 0 ]
