@@ -2,6 +2,8 @@
 # Boot the kernel in QEMU with the initramfs, in one of the guest's modes:
 #   check  run /etc/suites, their output in $RESULTS/guest.out
 #   run    run the demo, its output shown as it comes (and kept in guest.out)
+# IMPL (rust or c) is the policy implementation the kernel was built with,
+# which the guest checks against /proc/kallsyms.
 # The console (ttyS0) goes to $RESULTS/console.log.  TCG unless a quick
 # probe proves that KVM boots this kernel (ACCEL=tcg|kvm|auto, default
 # auto).  A guest still running after $TIMEOUT seconds is killed and the
@@ -32,7 +34,7 @@ qemu_cmd() {
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
 		-display none $acc -m 1536 -smp 2 ${QEMU_EXTRA:-} \
 		-kernel "$KERNEL" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ${KERNEL_ARGS:-}" \
+		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ss.impl=${IMPL:-rust} ${KERNEL_ARGS:-}" \
 		-serial file:"$q_con" -serial "$q_out"
 	QEMU="$*"
 	CMD=$(for a in "$@"; do printf "'%s' " "$a"; done)

@@ -7,7 +7,8 @@ set -eu
 
 PKGS="linux-source-6.12 rustc-web rust-web-src rust-web-clippy rustfmt-web clang lld llvm libclang-dev
 libelf-dev libssl-dev bc bison flex cpio xz-utils make gcc libc6-dev git
-python3 qemu-system-x86 busybox-static libcap-dev criu quilt"
+python3 python3-ply python3-git qemu-system-x86 busybox-static libcap-dev criu
+quilt"
 BINDGEN_VERSION=0.73.2
 
 missing=

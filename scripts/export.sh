@@ -21,7 +21,7 @@ kgit format-patch -q --zero-commit --no-signature --no-cover-letter \
 
 if [ $check = 1 ]; then
 	bad=0
-	edits=$(kgit status --porcelain)
+	edits=$(kgit status --porcelain --ignored)
 	if [ -n "$edits" ]; then
 		msg "export-check: uncommitted edits in $SRC:"
 		printf '%s\n' "$edits" | head -20 >&2

@@ -39,6 +39,8 @@ for app in $("$BB" --list); do
 done
 cp "$TOP/scripts/guest-init" "$ROOT/init"
 cp "$TOP/scripts/guest-demo" "$ROOT/etc/demo"
+cp "$TOP/scripts/guest-implementation" "$ROOT/tests/implementation"
+chmod +x "$ROOT/tests/implementation"
 chmod +x "$ROOT/etc/demo"
 chmod +x "$ROOT/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
@@ -51,6 +53,7 @@ cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings
 
 # The suites, in the order they run.
 {
+	echo "implementation 30 tap /tests/implementation"
 	echo "seccomp_bpf 600 tap /tests/seccomp_bpf"
 	echo "ptrace_get_syscall_info 120 tap /tests/get_syscall_info"
 	echo "ptrace_peeksiginfo 120 exit /tests/peeksiginfo"

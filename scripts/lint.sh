@@ -32,7 +32,8 @@ result() {	# $1: 0 or not, $2: name; the log is shown on failure
 }
 
 for p in $(series_patches); do
-	(cd "$SRC" && ./scripts/checkpatch.pl --strict --quiet --no-summary \
+	# Debian's python3 has the modules spdxcheck.py needs (python3-ply, -git).
+	(cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet --no-summary \
 		--show-types "$PATCHES/$p") > "$log" 2>&1
 	result $? "checkpatch --strict $p"
 done

@@ -43,7 +43,7 @@ unpack() {
 # Does the tree hold work that patches/ does not?  (commits or edits since
 # the last apply or export)
 tree_dirty() {
-	[ -n "$(kgit status --porcelain)" ] && return 0
+	[ -n "$(kgit status --porcelain --ignored)" ] && return 0
 	[ -f "$STAMP" ] || return 1
 	[ "$(kgit rev-parse HEAD)" != "$(cut -d' ' -f2 "$STAMP")" ]
 }
@@ -68,7 +68,7 @@ fi
 want=$(series_hash)
 if [ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$want" ] &&
 	[ "$(kgit rev-parse HEAD)" = "$(cut -d' ' -f2 "$STAMP")" ] &&
-	[ -z "$(kgit status --porcelain)" ]; then
+	[ -z "$(kgit status --porcelain --ignored)" ]; then
 	msg "tree: $(series_patches | wc -l) patches applied, up to date"
 	exit 0
 fi
