@@ -6,7 +6,8 @@ S := scripts
 export TOP := $(CURDIR)
 
 .PHONY: all deps tree export export-check kernel initramfs run check \
-	check-guest lint test-harness shell clean distclean help
+	check-guest check-reference reference-kernel lint test-harness shell \
+	clean distclean help
 
 all: help
 
@@ -45,25 +46,45 @@ lint: tree
 test-harness:
 	@$(S)/test-harness.sh
 
+SUITES = $$(cut -d' ' -f1 build/initramfs/etc/suites)
+REF_OBJ := $(CURDIR)/build/obj-ref
+REF_ENV := OBJ=$(REF_OBJ) EXTRA_CONFIG=$(CURDIR)/config/reference/c-policy.config
+
 # The guest suites alone (no lint, no harness tests).
 check-guest: initramfs
 	@rc=0; $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py report results $$(cut -d' ' -f1 build/initramfs/etc/suites) || exit 1; \
+	python3 $(S)/tap.py report results $(SUITES) || exit 1; \
 	exit $$rc
 
-# Everything: lint and the harness's own tests on the host, then the
-# guest suites; one line per suite and the totals.  Fails on any failure,
-# a kernel splat in the console, or a guest timeout.
-check: initramfs
-	@mkdir -p results/host; rm -f results/*.tap results/host/*.tap
+# The oracle: the same tree with CONFIG_SECCOMP_SUSPEND_RUST off, so the
+# unmodified C policy runs, booted with the same suites (results-ref/).
+reference-kernel: initramfs
+	@$(REF_ENV) $(S)/kernel.sh
+
+check-reference: reference-kernel
+	@rc=0; KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(CURDIR)/results-ref IMPL=c \
+		$(S)/boot.sh check || rc=$$?; \
+	python3 $(S)/tap.py report results-ref $(SUITES) || exit 1; \
+	exit $$rc
+
+# Everything: lint and the harness's own tests on the host; the guest
+# suites on the Rust kernel and on the C reference kernel, and their
+# comparison test by test; one line per suite and the totals.  Fails on
+# any failure, a kernel splat in the console, or a guest timeout.
+check: initramfs reference-kernel
+	@mkdir -p results/host; rm -f results/*.tap results/host/*.tap results-ref/*.tap
 	@echo "check: lint"; $(S)/lint.sh --tap > results/host/lint.tap || true
 	@echo "check: harness tests"; $(S)/test-harness.sh > results/host/harness.tap || true
-	@rc=0; $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py report results $$(cut -d' ' -f1 build/initramfs/etc/suites) || exit 1; \
-	exit $$rc
+	@$(S)/boot.sh check || true; python3 $(S)/tap.py split results $(SUITES)
+	@KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(CURDIR)/results-ref IMPL=c \
+		$(S)/boot.sh check || true; python3 $(S)/tap.py split results-ref $(SUITES)
+	@echo "check: the Rust policy against the C reference, test by test"
+	@python3 $(S)/tap.py compare results results-ref results/host/oracle.tap results/oracle.md || true
+	@python3 $(S)/tap.py report results $(SUITES)
 
 clean:
-	rm -rf results build/obj build/initramfs build/initramfs.cpio.gz build/selftests
+	rm -rf results results-ref build/obj build/obj-ref build/initramfs \
+		build/initramfs.cpio.gz build/selftests
 
 distclean:
-	rm -rf results build
+	rm -rf results results-ref build

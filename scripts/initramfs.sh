@@ -46,7 +46,7 @@ chmod +x "$ROOT/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 
-for t in "$ST"/seccomp/seccomp_bpf "$ST"/ptrace/*; do
+for t in "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/ptrace/*; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
@@ -55,6 +55,8 @@ cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings
 {
 	echo "implementation 30 tap /tests/implementation"
 	echo "seccomp_bpf 600 tap /tests/seccomp_bpf"
+	[ -x "$ROOT/tests/seccomp_suspend" ] &&
+		echo "seccomp_suspend 300 tap /tests/seccomp_suspend"
 	echo "ptrace_get_syscall_info 120 tap /tests/get_syscall_info"
 	echo "ptrace_peeksiginfo 120 exit /tests/peeksiginfo"
 	# vmaccess's "attach" expects the de_thread() rework that never went

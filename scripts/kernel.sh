@@ -19,15 +19,24 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want
 	# shellcheck disable=SC2086
 	(cd "$SRC" && KCONFIG_CONFIG="$OBJ/.config" scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" $frags >/dev/null)
 	kmake olddefconfig >/dev/null
-	# Every option the fragments ask for must have taken: a missing
-	# dependency (RUST_IS_AVAILABLE above all) otherwise drops it silently.
+	# Every option the fragments ask for (a later fragment overriding an
+	# earlier one) must have taken: a missing dependency (RUST_IS_AVAILABLE
+	# above all) otherwise drops it silently.
 	bad=0
 	# shellcheck disable=SC2086
-	for line in $(cat $frags | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p'); do
-		grep -qx "$line" "$OBJ/.config" || { msg "kernel: $line did not take (got: $(grep "^${line%%=*}=" "$OBJ/.config" || echo 'not set'))"; bad=1; }
-	done
-	for sym in $(cat $frags | sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p'); do
-		grep -q "^$sym=" "$OBJ/.config" && { msg "kernel: $sym should be off"; bad=1; }
+	wanted=$(cat $frags | awk '
+		/^CONFIG_[A-Za-z0-9_]+=/ { sym = $0; sub(/=.*/, "", sym); want[sym] = $0; next }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { want[$2] = "off " $2 }
+		END { for (s in want) print want[s] }')
+	for line in $wanted; do
+		case $line in
+		off) ;;
+		CONFIG_*=*)
+			grep -qx "$line" "$OBJ/.config" ||
+				{ msg "kernel: $line did not take (got: $(grep "^${line%%=*}=" "$OBJ/.config" || echo 'not set'))"; bad=1; } ;;
+		CONFIG_*)
+			grep -q "^$line=" "$OBJ/.config" && { msg "kernel: $line should be off"; bad=1; } ;;
+		esac
 	done
 	if [ $bad = 1 ]; then
 		grep -q '^CONFIG_RUST=y' "$OBJ/.config" || kmake rustavailable >&2 || true

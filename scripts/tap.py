@@ -196,9 +196,9 @@ def exit_code_check(suite, rc):
         suite.problems.append('exit status %d' % rc)
 
 
-def report(results, expect=()):
+def report(results, expect=(), quiet=False):
     """Write one .tap per suite into results/, print a line per suite and
-    the totals; return the process exit status."""
+    the totals (unless quiet); return the process exit status."""
     out_path = os.path.join(results, 'guest.out')
     con_path = os.path.join(results, 'console.log')
     suites = []
@@ -231,6 +231,9 @@ def report(results, expect=()):
         s = parse(lines, name)
         exit_code_check(s, rc)
         suites.append(s)
+    impl = re.search(r'^# the PTRACE_O_SUSPEND_SECCOMP policy runs in: (\w+)$', guest, re.M)
+    if impl and not quiet:
+        print('implementation: the booted kernel runs the %s policy (/proc/kallsyms)' % impl.group(1))
     for name in expect:
         if name not in parts:
             s = Suite(name)
@@ -243,22 +246,102 @@ def report(results, expect=()):
         s.problems.append('%d kernel splat lines, first: %s' % (len(bad), bad[0]))
         suites.append(s)
 
-    for s in suites:
-        print(s.line())
     total = [sum(getattr(s, k) for s in suites) for k in ('passed', 'failed', 'skipped')]
     broken = sum(1 for s in suites if s.problems)
-    print('%d passed, %d failed, %d skipped' % (total[0], total[1] + broken, total[2]))
+    if not quiet:
+        for s in suites:
+            print(s.line())
+        print('%d passed, %d failed, %d skipped' % (total[0], total[1] + broken, total[2]))
     return 1 if total[1] or broken else 0
 
 
+def results_by_test(lines):
+    """{test path: 'ok' | 'not ok' | 'skip'} of the leaf and parent results,
+    a path being the names of the enclosing results joined by '/'."""
+    out = {}
+    pending = {}    # indent -> names of results seen at that indent
+    for raw in lines:
+        line = strip_console(raw)
+        ind = _indent(line)
+        m = RESULT.match(line[ind:])
+        if not m:
+            continue
+        name = re.sub(r'^\d+\s*', '', m.group(3) or '').strip() or m.group(2)
+        state = 'skip' if (m.group(4) or '').upper() == 'SKIP' else m.group(1)
+        children = [k for k in pending if k > ind]
+        for k in children:
+            for child, st in pending.pop(k):
+                out[name + '/' + child] = st
+        pending.setdefault(ind, []).append((name, state))
+    for k in pending:
+        for name, st in pending[k]:
+            out[name] = st
+    return out
+
+
+def suite_files(results):
+    files = {}
+    for fn in os.listdir(results):
+        if fn.endswith('.tap'):
+            files[fn[:-4]] = os.path.join(results, fn)
+    return files
+
+
+def compare(rust, ref, out_tap, out_md):
+    """The oracle: every test of every guest suite must end the same on
+    the Rust kernel and on the C reference kernel."""
+    a, b = suite_files(rust), suite_files(ref)
+    names = sorted(set(a) | set(b))
+    tap = ['TAP version 13', '1..%d' % len(names)]
+    md = ['| suite | Rust policy | C policy (reference) | same |', '|---|---|---|---|']
+    bad = 0
+    for i, name in enumerate(names, 1):
+        ra = results_by_test(open(a[name]).read().splitlines()) if name in a else None
+        rb = results_by_test(open(b[name]).read().splitlines()) if name in b else None
+
+        def col(r):
+            if r is None:
+                return 'missing'
+            vals = list(r.values())
+            return '%d ok, %d not ok, %d skip' % (
+                vals.count('ok'), vals.count('not ok'), vals.count('skip'))
+        diff = []
+        if ra is None or rb is None:
+            diff.append('only one build ran it')
+        else:
+            for t in sorted(set(ra) | set(rb)):
+                if ra.get(t) != rb.get(t):
+                    diff.append('%s: rust %s, c %s' % (t, ra.get(t, 'missing'), rb.get(t, 'missing')))
+        same = not diff and bool(ra)
+        md.append('| %s | %s | %s | %s |' % (name, col(ra), col(rb), 'yes' if same else 'NO'))
+        for d in diff[:20]:
+            tap.append('# ' + name + ': ' + d)
+        tap.append('%s %d %s: Rust and C give the same result for each of %d tests' % (
+            'ok' if same else 'not ok', i, name, len(ra or {})))
+        bad += not same
+    with open(out_tap, 'w') as f:
+        f.write('\n'.join(tap) + '\n')
+    with open(out_md, 'w') as f:
+        f.write('\n'.join(md) + '\n')
+    print('\n'.join(md))
+    return 1 if bad else 0
+
+
 def main(argv):
+    if len(argv) == 6 and argv[1] == 'compare':
+        return compare(argv[2], argv[3], argv[4], argv[5])
     if len(argv) >= 3 and argv[1] == 'report':
         return report(argv[2], argv[3:])
+    if len(argv) >= 3 and argv[1] == 'split':
+        report(argv[2], argv[3:], quiet=True)
+        return 0
     if len(argv) == 3 and argv[1] == 'parse':
         s = parse(open(argv[2]).read().splitlines(), os.path.basename(argv[2]))
         print(s.line())
         return 1 if s.status == 'FAIL' else 0
-    sys.stderr.write('usage: tap.py report RESULTS_DIR [EXPECTED_SUITE...] | tap.py parse FILE\n')
+    sys.stderr.write('usage: tap.py report|split RESULTS_DIR [EXPECTED_SUITE...]\n'
+                     '       tap.py parse FILE\n'
+                     '       tap.py compare RUST_RESULTS C_RESULTS OUT.tap OUT.md\n')
     return 2
 
 
