@@ -30,6 +30,15 @@ build_selftests() {	# $1: directory under tools/testing/selftests
 build_selftests seccomp
 build_selftests ptrace
 
+# The series' sample tracer, when the tree has it (statically, like the
+# selftests; kbuild builds it too, dynamically, with CONFIG_SAMPLE_SECCOMP).
+SAMPLE=$SRC/samples/seccomp/suspend.c
+if [ -f "$SAMPLE" ] && { [ ! -x "$ST/suspend" ] || [ "$SAMPLE" -nt "$ST/suspend" ]; }; then
+	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/suspend" "$SAMPLE" ||
+		die "building $SAMPLE failed"
+fi
+[ -f "$SAMPLE" ] || rm -f "$ST/suspend"
+
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/etc "$ROOT"/proc "$ROOT"/sys "$ROOT"/dev \
 	"$ROOT"/tmp "$ROOT"/run "$ROOT"/root "$ROOT"/usr/bin "$ROOT"/usr/sbin "$ROOT"/tests
@@ -46,7 +55,7 @@ chmod +x "$ROOT/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 
-for t in "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/ptrace/*; do
+for t in "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
@@ -57,6 +66,8 @@ cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings
 	echo "seccomp_bpf 600 tap /tests/seccomp_bpf"
 	[ -x "$ROOT/tests/seccomp_suspend" ] &&
 		echo "seccomp_suspend 300 tap /tests/seccomp_suspend"
+	[ -x "$ROOT/tests/suspend" ] &&
+		echo "sample_suspend 60 exit /tests/suspend"
 	echo "ptrace_get_syscall_info 120 tap /tests/get_syscall_info"
 	echo "ptrace_peeksiginfo 120 exit /tests/peeksiginfo"
 	# vmaccess's "attach" expects the de_thread() rework that never went

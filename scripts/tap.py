@@ -292,7 +292,7 @@ def compare(rust, ref, out_tap, out_md):
     the Rust kernel and on the C reference kernel."""
     a, b = suite_files(rust), suite_files(ref)
     names = sorted(set(a) | set(b))
-    tap = ['TAP version 13', '1..%d' % len(names)]
+    tap = ['TAP version 13', '1..%d' % (len(names) + 1)]
     md = ['| suite | Rust policy | C policy (reference) | same |', '|---|---|---|---|']
     bad = 0
     for i, name in enumerate(names, 1):
@@ -319,6 +319,14 @@ def compare(rust, ref, out_tap, out_md):
         tap.append('%s %d %s: Rust and C give the same result for each of %d tests' % (
             'ok' if same else 'not ok', i, name, len(ra or {})))
         bad += not same
+    # The reference kernel's console must be as clean as the Rust one's.
+    con = os.path.join(ref, 'console.log')
+    found = splats(open(con, errors='replace').read()) if os.path.exists(con) else ['no console log']
+    for line in found[:5]:
+        tap.append('# reference console: ' + line)
+    tap.append('%s %d no kernel splat in the reference kernel\'s console' % (
+        'not ok' if found else 'ok', len(names) + 1))
+    bad += bool(found)
     with open(out_tap, 'w') as f:
         f.write('\n'.join(tap) + '\n')
     with open(out_md, 'w') as f:
