@@ -127,6 +127,9 @@ dirty_protected() {
 	if PATCHES="$W/p2" q "$HERE/tree.sh"; then
 		echo "tree.sh overwrote an uncommitted edit"; return 1
 	fi
+	grep -q 'int v;' "$SRC/kernel/one.c" || return 1
+	# With patches/ unchanged, the work in the tree is built as it is.
+	q "$HERE/tree.sh" || { echo "tree.sh refused a tree with work in it"; return 1; }
 	grep -q 'int v;' "$SRC/kernel/one.c" && gitc checkout -q kernel/one.c
 }
 

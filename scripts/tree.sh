@@ -66,10 +66,14 @@ if [ "$installed" != "$tested" ]; then
 fi
 
 want=$(series_hash)
-if [ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$want" ] &&
-	[ "$(kgit rev-parse HEAD)" = "$(cut -d' ' -f2 "$STAMP")" ] &&
-	[ -z "$(kgit status --porcelain --ignored)" ]; then
-	msg "tree: $(series_patches | wc -l) patches applied, up to date"
+if [ -f "$STAMP" ] && [ "$(cut -d' ' -f1 "$STAMP")" = "$want" ]; then
+	# patches/ has not changed since the tree was made from it (or
+	# exported to it): leave the tree, and any work in it, alone.
+	if tree_dirty; then
+		msg "tree: holds commits or edits that patches/ lacks; build them, and 'make export' when done"
+	else
+		msg "tree: $(series_patches | wc -l) patches applied, up to date"
+	fi
 	exit 0
 fi
 if tree_dirty; then
