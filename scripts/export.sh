@@ -15,9 +15,22 @@ check=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-kgit format-patch -q --zero-commit --no-signature --no-cover-letter \
+# The cover letter comes from cover-letter.txt (its first paragraph is the
+# subject); git adds the shortlog and the diffstat.  It carries the date of
+# the series' last commit, so an unchanged series gives the same bytes.
+cover=--no-cover-letter
+if [ -f "$TOP/cover-letter.txt" ] && [ -n "$(kgit rev-list "$BASE_TAG..$BRANCH")" ]; then
+	kgit config branch."$BRANCH".description "$(cat "$TOP/cover-letter.txt")"
+	cover="--cover-letter --cover-from-description=subject"
+fi
+# shellcheck disable=SC2086
+kgit format-patch -q --zero-commit --no-signature $cover \
 	--output-directory "$tmp" "$BASE_TAG..$BRANCH" >/dev/null
-(cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) > "$tmp/series"
+if [ -f "$tmp/0000-cover-letter.patch" ]; then
+	date=$(kgit log -1 --format=%aD "$BRANCH")
+	sed -i "s/^Date: .*/Date: $date/" "$tmp/0000-cover-letter.patch"
+fi
+(cd "$tmp" && ls -1 -- *.patch 2>/dev/null | grep -v '^0000-cover-letter.patch$' || true) > "$tmp/series"
 
 if [ $check = 1 ]; then
 	bad=0
@@ -36,7 +49,7 @@ if [ $check = 1 ]; then
 		diff "$PATCHES/series" "$tmp/series" >&2 || true
 		bad=1
 	fi
-	for p in $(cat "$tmp/series"); do
+	for p in $(cat "$tmp/series") $(cd "$tmp" && ls 0000-cover-letter.patch 2>/dev/null); do
 		if ! cmp -s "$tmp/$p" "$PATCHES/$p"; then
 			msg "export-check: $p differs from the tree's commit; run: make export"
 			bad=1
@@ -50,7 +63,13 @@ for p in $(cat "$tmp/series"); do
 	n=$((n + 1))
 	cmp -s "$tmp/$p" "$PATCHES/$p" || cp "$tmp/$p" "$PATCHES/$p"
 done
-# Patches no longer in the branch go (the cover letter stays).
+if [ -f "$tmp/0000-cover-letter.patch" ]; then
+	cmp -s "$tmp/0000-cover-letter.patch" "$PATCHES/0000-cover-letter.patch" ||
+		cp "$tmp/0000-cover-letter.patch" "$PATCHES/0000-cover-letter.patch"
+else
+	rm -f "$PATCHES/0000-cover-letter.patch"
+fi
+# Patches no longer in the branch go.
 for p in "$PATCHES"/[0-9]*.patch; do
 	[ -e "$p" ] || continue
 	b=$(basename "$p")

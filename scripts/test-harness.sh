@@ -20,6 +20,7 @@ export TARBALL="$W/linux.tar.xz" BUILD="$W/build" SRC="$W/build/linux" \
 	TOP="$W/top" PATCHES="$W/p1"
 mkdir -p "$TOP" "$PATCHES"
 echo test > "$TOP/base-version"
+printf 'test: a stand-in series\n\nIts cover letter.\n' > "$TOP/cover-letter.txt"
 : > "$PATCHES/series"
 gitc() { git -C "$SRC" -c user.name=T -c user.email=t@example.org "$@"; }
 export GIT_AUTHOR_DATE='2026-01-02T03:04:05Z' GIT_COMMITTER_DATE='2026-01-02T03:04:05Z'
@@ -53,6 +54,7 @@ setup_series() {
 
 roundtrip() {
 	[ "$(wc -l < "$PATCHES/series")" = 2 ] || { echo "series: $(cat "$PATCHES/series")"; return 1; }
+	grep -q "^Subject: \[PATCH 0/2\] test: a stand-in series$" "$PATCHES/0000-cover-letter.patch" || return 1
 	cp -a "$PATCHES" "$W/p1.first"
 	rm -rf "$BUILD"
 	q "$HERE/tree.sh" || { "$HERE/tree.sh"; return 1; }
