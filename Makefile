@@ -6,7 +6,8 @@ S := scripts
 export TOP := $(CURDIR)
 
 .PHONY: all deps tree export export-check kernel initramfs run check \
-	check-guest check-reference reference-kernel lint test-harness shell \
+	check-guest check-reference reference-kernel lint series-check \
+	test-harness shell \
 	clean distclean help
 
 all: help
@@ -43,6 +44,10 @@ shell: initramfs
 lint: tree
 	@$(S)/lint.sh
 
+# Every prefix of the series builds; every patch is checkpatch clean.
+series-check: tree
+	@$(S)/series-check.sh
+
 test-harness:
 	@$(S)/test-harness.sh
 
@@ -67,7 +72,8 @@ check-reference: reference-kernel
 	python3 $(S)/tap.py report results-ref $(SUITES) || exit 1; \
 	exit $$rc
 
-# Everything: lint and the harness's own tests on the host; the guest
+# Everything: lint, the series patch by patch and the harness's own tests
+# on the host; the guest
 # suites on the Rust kernel and on the C reference kernel, and their
 # comparison test by test; one line per suite and the totals.  Fails on
 # any failure, a kernel splat in the console, or a guest timeout.
@@ -75,6 +81,8 @@ check: initramfs reference-kernel
 	@mkdir -p results/host; rm -f results/*.tap results/host/*.tap results-ref/*.tap
 	@echo "check: lint"; $(S)/lint.sh --tap > results/host/lint.tap || true
 	@echo "check: harness tests"; $(S)/test-harness.sh > results/host/harness.tap || true
+	@echo "check: every prefix of the series builds"; \
+		$(S)/series-check.sh --tap > results/host/series.tap || true
 	@$(S)/boot.sh check || true; python3 $(S)/tap.py split results $(SUITES)
 	@KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(CURDIR)/results-ref IMPL=c \
 		$(S)/boot.sh check || true; python3 $(S)/tap.py split results-ref $(SUITES)

@@ -13,7 +13,7 @@ trap 'rm -f "$log"' EXIT
 
 n=0
 fails=0
-count=$(( $(series_patches | wc -l) + 2 ))
+count=$(( $(series_patches | wc -l) + 3 ))
 [ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$count"
 result() {	# $1: 0 or not, $2: name; the log is shown on failure
 	n=$((n + 1))
@@ -46,5 +46,20 @@ result $? "rustfmtcheck"
 # shellcheck disable=SC2086
 make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS -j"$(nproc)" vmlinux > "$log" 2>&1
 result $? "clippy and rustc warnings (CLIPPY=1 KRUSTFLAGS=-Dwarnings build)"
+
+# rustdoc of the kernel crate, warnings counted as failures; skipped (as
+# passed) when the Rust sources are those of the last clean run.
+rid=$( { kgit rev-parse HEAD:rust; kgit diff HEAD -- rust; } | sha256sum | cut -c1-16)
+if [ "$(cat "$OBJ/.rustdoc-ok" 2>/dev/null)" = "$rid" ]; then
+	: > "$log"
+	rc=0
+else
+	# shellcheck disable=SC2086
+	make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS rustdoc > "$log" 2>&1
+	rc=$?
+	grep -q -i 'warning' "$log" && rc=1
+	[ $rc = 0 ] && printf '%s\n' "$rid" > "$OBJ/.rustdoc-ok"
+fi
+result $rc "rustdoc without warnings"
 
 [ $fails = 0 ]

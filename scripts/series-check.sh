@@ -1,0 +1,76 @@
+#!/bin/sh
+# make series-check: apply the series with git am, one patch at a time, on
+# a clean base in a worktree of its own (build/series-check), build the
+# kernel after each patch (incrementally, in one build directory,
+# build/obj-series), and run checkpatch.pl --strict on each patch.  One line
+# per patch; fails if any patch does not apply, build, or pass checkpatch.
+# With --tap the lines are TAP.  A series that passed before, unchanged,
+# is not checked again: its saved result is given.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+[ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
+WT=$BUILD/series-check
+SOBJ=$BUILD/obj-series
+jobs=${JOBS:-$(nproc)}
+log=$BUILD/series-check.log
+okfile=$BUILD/series-check.ok	# "<series hash>" of the last clean run
+tapfile=$BUILD/series-check.tap
+tap=0
+[ "${1:-}" = --tap ] && tap=1
+
+if [ "$(cat "$okfile" 2>/dev/null)" = "$(series_hash)" ] && [ -f "$tapfile" ]; then
+	msg "series-check: the series passed unchanged before; its result:"
+	if [ $tap = 1 ]; then cat "$tapfile"; else grep '^ok' "$tapfile" >&2; fi
+	exit 0
+fi
+rm -f "$okfile"
+: > "$log"
+
+if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
+	kgit worktree prune
+	kgit worktree add -q --detach "$WT" "$BASE_TAG"
+fi
+wgit() { git -C "$WT" -c user.name="$MAINT_NAME" -c user.email="$MAINT_EMAIL" "$@"; }
+wgit am --abort >/dev/null 2>&1 || true
+wgit checkout -q --detach "$BASE_TAG"
+wgit reset -q --hard "$BASE_TAG"
+
+# shellcheck disable=SC2086
+wmake() { make -s -C "$WT" O="$SOBJ" $KMAKE_ARGS "$@" >> "$log" 2>&1; }
+
+# The base, configured as the main kernel; options the series adds are
+# picked up (with their defaults) by olddefconfig once their patch is in.
+msg "series-check: building the base in $SOBJ"
+OBJ=$SOBJ SRC=$WT LENIENT=1 "$TOP/scripts/kernel.sh" >> "$log" 2>&1 ||
+	die "the base does not build; see $log"
+
+n=0
+fails=0
+total=$(series_patches | wc -l)
+line() {	# $1: ok or not ok, rest: text
+	if [ $tap = 1 ]; then echo "$*"; else msg "series-check: $*"; fi
+	echo "$*" >> "$tapfile"
+}
+printf 'TAP version 13\n1..%d\n' "$total" > "$tapfile"
+[ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$total"
+for p in $(series_patches); do
+	n=$((n + 1))
+	start=$(date +%s)
+	if ! wgit am -q --committer-date-is-author-date "$PATCHES/$p" >> "$log" 2>&1; then
+		line "not ok $n $p does not apply"
+		wgit am --abort >/dev/null 2>&1 || true
+		exit 1
+	fi
+	build=ok
+	{ wmake olddefconfig && wmake -j"$jobs" bzImage; } || { build=FAIL; fails=$((fails + 1)); }
+	cp=ok
+	(cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
+		--no-summary "$PATCHES/$p") >> "$log" 2>&1 || { cp=FAIL; fails=$((fails + 1)); }
+	res=ok
+	[ $build$cp = okok ] || res="not ok"
+	line "$res $n $p: build $build, checkpatch $cp ($(( $(date +%s) - start ))s)"
+done
+[ $fails = 0 ] || die "$fails failures; see $log"
+series_hash > "$okfile"
+msg "series-check: every prefix builds and every patch is checkpatch --strict clean"
