@@ -7,7 +7,7 @@ export TOP := $(CURDIR)
 
 .PHONY: all deps tree export export-check kernel initramfs run check \
 	check-guest check-reference reference-kernel lint series-check \
-	test-harness shell \
+	test-harness \
 	clean distclean help
 
 all: help
@@ -37,9 +37,6 @@ initramfs: kernel
 
 run: initramfs
 	@$(S)/boot.sh run
-
-shell: initramfs
-	@TIMEOUT=$${TIMEOUT:-3600} QEMU_EXTRA='-serial mon:stdio' $(S)/boot.sh shell
 
 lint: tree
 	@$(S)/lint.sh
