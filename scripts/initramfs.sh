@@ -39,6 +39,18 @@ if [ -f "$SAMPLE" ] && { [ ! -x "$ST/suspend" ] || [ "$SAMPLE" -nt "$ST/suspend"
 fi
 [ -f "$SAMPLE" ] || rm -f "$ST/suspend"
 
+# The CRIU end-to-end suite (the harness's own, not part of the series),
+# in kselftest_harness.h form like the selftests.
+CRIU_TEST=$TOP/tests/criu/criu_seccomp.c
+if [ ! -x "$ST/criu_seccomp" ] || [ "$CRIU_TEST" -nt "$ST/criu_seccomp" ] ||
+   [ "$SRC/tools/testing/selftests/kselftest_harness.h" -nt "$ST/criu_seccomp" ]; then
+	gcc -O2 -Wall -Werror -static -pthread -I "$SRC/tools/testing/selftests" \
+		-isystem "$OBJ/usr/include" -o "$ST/criu_seccomp" "$CRIU_TEST" ||
+		die "building $CRIU_TEST failed"
+fi
+CRIU=/usr/sbin/criu
+[ -x "$CRIU" ] || die "criu is missing; install it with: apt-get install criu (or: make deps)"
+
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/etc "$ROOT"/proc "$ROOT"/sys "$ROOT"/dev \
 	"$ROOT"/tmp "$ROOT"/run "$ROOT"/root "$ROOT"/usr/bin "$ROOT"/usr/sbin "$ROOT"/tests
@@ -55,7 +67,16 @@ chmod +x "$ROOT/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 
-for t in "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
+# criu is dynamic: it goes in with the libraries ldd names, at their paths.
+cp "$CRIU" "$ROOT/usr/sbin/criu"
+for lib in $(ldd "$CRIU" | sed -n 's/.*[[:space:]]\(\/[^[:space:]]*\) (0x.*/\1/p'); do
+	mkdir -p "$ROOT$(dirname "$lib")"
+	cp -L "$lib" "$ROOT$lib"
+done
+cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
+chmod +x "$ROOT/tests/criu-check"
+
+for t in "$ST"/criu_seccomp "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
@@ -68,6 +89,8 @@ cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings
 		echo "seccomp_suspend 300 tap /tests/seccomp_suspend"
 	[ -x "$ROOT/tests/suspend" ] &&
 		echo "sample_suspend 60 exit /tests/suspend"
+	echo "criu_check 120 exit /tests/criu-check"
+	echo "criu 1500 tap /tests/criu_seccomp"
 	echo "ptrace_get_syscall_info 120 tap /tests/get_syscall_info"
 	echo "ptrace_peeksiginfo 120 exit /tests/peeksiginfo"
 	# vmaccess's "attach" expects the de_thread() rework that never went
