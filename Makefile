@@ -7,7 +7,7 @@ export TOP := $(CURDIR)
 
 .PHONY: all deps tree export export-check kernel initramfs run check \
 	check-guest check-reference reference-kernel lint series-check \
-	test-harness \
+	test-harness bench base-kernel \
 	clean distclean help
 
 all: help
@@ -15,6 +15,7 @@ all: help
 help:
 	@echo 'make run           boot the patched kernel and show the feature at work'
 	@echo 'make check         lint, harness tests, build, boot and run every suite'
+	@echo 'make bench         the cost of the series in guest instructions (results/bench.md)'
 	@echo 'make deps|tree|kernel|initramfs|export|export-check|lint|test-harness'
 
 deps:
@@ -87,8 +88,16 @@ check: initramfs reference-kernel
 	@python3 $(S)/tap.py compare results results-ref results/host/oracle.tap results/oracle.md || true
 	@python3 $(S)/tap.py report results $(SUITES)
 
+# The base without the series, configured like the series kernel.
+base-kernel: tree
+	@$(S)/base-kernel.sh
+
+# The cost of the series: base, Rust and C kernels under -icount.
+bench: initramfs reference-kernel base-kernel
+	@$(S)/bench.sh
+
 clean:
-	rm -rf results results-ref build/obj build/obj-ref build/initramfs \
+	rm -rf results results-ref build/obj build/obj-ref build/obj-base build/initramfs \
 		build/initramfs.cpio.gz build/selftests
 
 distclean:

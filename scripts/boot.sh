@@ -2,6 +2,7 @@
 # Boot the kernel in QEMU with the initramfs, in one of the guest's modes:
 #   check  run /etc/suites, their output in $RESULTS/guest.out
 #   run    run the demo, its output shown as it comes (and kept in guest.out)
+#   bench  run /etc/bench like check runs /etc/suites (use with ICOUNT=1)
 # IMPL (rust or c) is the policy implementation the kernel was built with,
 # which the guest checks against /proc/kallsyms.
 # The console (ttyS0) goes to $RESULTS/console.log.  TCG unless a quick
@@ -26,13 +27,16 @@ command -v qemu-system-x86_64 >/dev/null ||
 # serial port (file:PATH or stdio), $4: mode.
 qemu_cmd() {
 	case $1 in
-	kvm) acc="-accel kvm -cpu host" ;;
-	*) acc="-accel tcg,thread=multi -cpu max" ;;
+	kvm) acc="-accel kvm -cpu host" smp=2 ;;
+	*) acc="-accel tcg,thread=multi -cpu max" smp=2 ;;
 	esac
+	# ICOUNT=1: one virtual nanosecond per guest instruction, on one CPU
+	# (icount needs single-threaded TCG), for make bench.
+	[ "${ICOUNT:-0}" = 1 ] && acc="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off" smp=1
 	q_con=$2 q_out=$3 q_mode=$4
 	# shellcheck disable=SC2086
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
-		-display none $acc -m 1536 -smp 2 ${QEMU_EXTRA:-} \
+		-display none $acc -m 1536 -smp $smp ${QEMU_EXTRA:-} \
 		-kernel "$KERNEL" -initrd "$INITRD" \
 		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ss.impl=${IMPL:-rust} ${KERNEL_ARGS:-}" \
 		-serial file:"$q_con" -serial "$q_out"
@@ -40,6 +44,7 @@ qemu_cmd() {
 	CMD=$(for a in "$@"; do printf "'%s' " "$a"; done)
 }
 
+[ "${ICOUNT:-0}" = 1 ] && ACCEL=tcg
 if [ "$ACCEL" = auto ]; then
 	ACCEL=tcg
 	if [ -w /dev/kvm ]; then

@@ -48,6 +48,13 @@ if [ ! -x "$ST/criu_seccomp" ] || [ "$CRIU_TEST" -nt "$ST/criu_seccomp" ] ||
 		-isystem "$OBJ/usr/include" -o "$ST/criu_seccomp" "$CRIU_TEST" ||
 		die "building $CRIU_TEST failed"
 fi
+# The benchmark of make bench (kselftest.h TAP), run under -icount.
+BENCH=$TOP/tests/bench/syscall_bench.c
+if [ ! -x "$ST/syscall_bench" ] || [ "$BENCH" -nt "$ST/syscall_bench" ]; then
+	gcc -O2 -Wall -Werror -static -I "$SRC/tools/testing/selftests" \
+		-isystem "$OBJ/usr/include" -o "$ST/syscall_bench" "$BENCH" ||
+		die "building $BENCH failed"
+fi
 CRIU=/usr/sbin/criu
 [ -x "$CRIU" ] || die "criu is missing; install it with: apt-get install criu (or: make deps)"
 
@@ -76,7 +83,7 @@ done
 cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
 chmod +x "$ROOT/tests/criu-check"
 
-for t in "$ST"/criu_seccomp "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
+for t in "$ST"/syscall_bench "$ST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
@@ -98,6 +105,13 @@ cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings
 	echo "ptrace_vmaccess 120 tap /tests/vmaccess -T attach"
 	echo "ptrace_get_set_sud 120 tap /tests/get_set_sud"
 } > "$ROOT/etc/suites"
+
+# make bench's list: our cases, then the upstream benchmark with a fixed
+# sample count (it would calibrate itself to 15 s of calls otherwise).
+{
+	echo "syscall_bench 900 tap /tests/syscall_bench"
+	echo "seccomp_benchmark 900 tap /tests/seccomp_benchmark 200000"
+} > "$ROOT/etc/bench"
 
 (cd "$ROOT" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

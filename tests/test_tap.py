@@ -9,6 +9,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'scripts'))
 import tap  # noqa: E402
+import bench  # noqa: E402
 
 
 def counts(text):
@@ -104,6 +105,100 @@ class Console(unittest.TestCase):
         s = tap.parse(ktap)
         self.assertEqual((s.passed, s.failed, s.skipped, s.problems), (114, 0, 0, []))
 
+
+
+class BenchReport(unittest.TestCase):
+    """scripts/bench.py on made-up runs: goals and repeatability."""
+
+    FIG = {'getppid': 189.1, 'getppid_filter': 448.3, 'getppid_cached': 296.3,
+           'read0_strict': 363.5, 'getppid_suspended': 223.2,
+           'seize_detach_suspend': 8663.9, 'seize_detach_plain': 8568.9,
+           'setoptions_suspend': 656.5, 'setoptions_plain': 614.9}
+    SB = {'getpid native': 190, 'getpid RET_ALLOW 1 filter (bitmap)': 297,
+          'getpid RET_ALLOW 2 filters (bitmap)': 297,
+          'getpid RET_ALLOW 3 filters (full)': 809,
+          'getpid RET_ALLOW 4 filters (full)': 973}
+    BLOAT = ('add/remove: 3/0 grow/shrink: 1/0 up/down: 3100/0 (3100)\n'
+             'Function                                     old     new   delta\n'
+             '_RNvNvNvCs1_25doctests_kernel_generated_x      -    2500   +2500\n'
+             'rust_ptrace_check_options                      -     600    +600\n')
+
+    def run_bench(self, change=None):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as out:
+            for k in bench.KERNELS:
+                for r in (1, 2):
+                    d = os.path.join(out, '%s.%d' % (k, r))
+                    os.makedirs(d)
+                    fig = dict(self.FIG)
+                    if change:
+                        change(k, r, fig)
+                    with open(os.path.join(d, 'syscall_bench.tap'), 'w') as f:
+                        f.write(''.join('# bench: %s %.1f\n' % i for i in fig.items()))
+                    with open(os.path.join(d, 'seccomp_benchmark.tap'), 'w') as f:
+                        f.write(''.join('# %s: %d ns\n' % i for i in self.SB.items()))
+            for k in ('rust', 'c'):
+                with open(os.path.join(out, 'bloat-%s.txt' % k), 'w') as f:
+                    f.write(self.BLOAT)
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                rc = bench.main(out, '2')
+            return rc, buf.getvalue()
+
+    def test_all_goals_met(self):
+        rc, md = self.run_bench()
+        self.assertEqual(rc, 0, md)
+        self.assertIn('rust: all 2 runs identical in all 14 cases', md)
+        self.assertIn('without the doctests (KUnit test code, CONFIG_RUST_KERNEL_DOCTESTS): +600 bytes', md)
+
+    def test_runs_differ(self):
+        def change(k, r, fig):
+            if k == 'c' and r == 2:
+                fig['getppid'] += 0.1
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('c: 2 runs; they differ in getppid (0.05%)', md)
+
+    def test_seize_cycles_spread_a_little(self):
+        def change(k, r, fig):
+            if r == 2:
+                fig['seize_detach_plain'] += 8.5
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 0, md)
+        self.assertIn('base: 2 runs; they differ in seize_detach_plain (0.10%)', md)
+
+    def test_seize_cycles_spread_too_much(self):
+        def change(k, r, fig):
+            if r == 2 and k == 'rust':
+                fig['seize_detach_suspend'] += 50
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+
+    def test_hot_path_grows(self):
+        def change(k, r, fig):
+            if k == 'rust':
+                fig['getppid_filter'] += 1
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('| 448.3 | 449.3 | 1.002 |', md)
+
+    def test_rust_option_path_slower(self):
+        def change(k, r, fig):
+            if k == 'rust':
+                fig['setoptions_suspend'] *= 1.06
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('1.060 |', md)
+
+    def test_missing_case(self):
+        def change(k, r, fig):
+            if k == 'base':
+                del fig['read0_strict']
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('| read(fd, buf, 0) in strict mode | missing |', md)
 
 
 def main():

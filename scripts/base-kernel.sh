@@ -1,0 +1,17 @@
+#!/bin/sh
+# The base kernel, without the series, for make bench: the base tag checked
+# out in a worktree of its own (build/base), configured like the series
+# kernel (the options the series adds are simply absent) and built into
+# build/obj-base.  Incremental: only a changed config or tree rebuilds.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+[ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
+WT=$BUILD/base
+if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
+	kgit worktree prune
+	kgit worktree add -q --detach "$WT" "$BASE_TAG"
+fi
+[ "$(git -C "$WT" rev-parse HEAD)" = "$(kgit rev-parse "$BASE_TAG^{commit}")" ] ||
+	git -C "$WT" checkout -q --detach "$BASE_TAG"
+OBJ=$BUILD/obj-base SRC=$WT LENIENT=1 "$TOP/scripts/kernel.sh"

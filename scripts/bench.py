@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Make results/bench.md from make bench's runs: results/bench/<kernel>.<run>/
+with kernel base (no series), rust (the series, Rust policy) and c (the
+series, C policy).  Figures are ns per call under -icount shift=0,sleep=off,
+i.e. guest instructions.  Exits 1 when a goal is missed or runs disagree."""
+
+import os
+import re
+import sys
+
+KERNELS = ('base', 'rust', 'c')
+HOT = [
+    ('getppid', 'getppid(), no seccomp'),
+    ('getppid_filter', 'getppid(), one 4-instruction filter (ERRNO)'),
+    ('getppid_cached', 'getppid(), one filter answered by the action cache'),
+    ('read0_strict', 'read(fd, buf, 0) in strict mode'),
+    ('getppid_suspended', 'getppid(), filter suspended by a tracer'),
+    ('sb_native', 'seccomp_benchmark: getpid native'),
+    ('sb_bitmap1', 'seccomp_benchmark: 1 filter (bitmap)'),
+    ('sb_bitmap2', 'seccomp_benchmark: 2 filters (bitmap)'),
+    ('sb_full3', 'seccomp_benchmark: 3 filters (full)'),
+    ('sb_full4', 'seccomp_benchmark: 4 filters (full)'),
+]
+OPTION = [
+    ('setoptions_suspend', 'PTRACE_SETOPTIONS, SUSPEND_SECCOMP on/off (per call)'),
+    ('setoptions_plain', 'PTRACE_SETOPTIONS, TRACESYSGOOD on/off (per call)'),
+    ('seize_detach_suspend', 'SEIZE with SUSPEND_SECCOMP + INTERRUPT + wait + DETACH'),
+    ('seize_detach_plain', 'SEIZE + INTERRUPT + wait + DETACH'),
+]
+SB = {
+    'getpid native': 'sb_native',
+    'getpid RET_ALLOW 1 filter (bitmap)': 'sb_bitmap1',
+    'getpid RET_ALLOW 2 filters (bitmap)': 'sb_bitmap2',
+    'getpid RET_ALLOW 3 filters (full)': 'sb_full3',
+    'getpid RET_ALLOW 4 filters (full)': 'sb_full4',
+}
+TEXT_GOAL = 2048
+OPTION_GOAL = 1.05
+SPREAD = 0.005
+
+
+def figures(run_dir):
+    fig = {}
+    with open(os.path.join(run_dir, 'syscall_bench.tap')) as f:
+        for line in f:
+            m = re.match(r'^# bench: (\S+) ([0-9.]+)$', line.strip())
+            if m:
+                fig[m.group(1)] = float(m.group(2))
+    with open(os.path.join(run_dir, 'seccomp_benchmark.tap')) as f:
+        for line in f:
+            m = re.match(r'^# (.*): (\d+) ns$', line.strip())
+            if m and m.group(1) in SB:
+                fig[SB[m.group(1)]] = float(m.group(2))
+    return fig
+
+
+def bloat(path):
+    """(net text change, the same without doctest symbols, summary line)."""
+    net = rest = 0
+    summary = ''
+    with open(path) as f:
+        for line in f:
+            if line.startswith('add/remove'):
+                summary = line.strip()
+                m = re.search(r'\(([-+]?\d+)\)$', summary)
+                net = int(m.group(1))
+                continue
+            parts = line.split()
+            if len(parts) == 4 and re.match(r'^[-+]\d+$', parts[3]):
+                if 'doctest' not in parts[0]:
+                    rest += int(parts[3])
+    return net, rest, summary
+
+
+def main(out, runs):
+    runs = int(runs)
+    fig = {k: [figures(os.path.join(out, '%s.%d' % (k, r)))
+               for r in range(1, runs + 1)] for k in KERNELS}
+    ok = True
+    md = ['# make bench', '',
+          'Guest instructions per call: QEMU TCG, `-icount shift=0,sleep=off`, one CPU;',
+          'the same config for the three kernels: the base without the series, the series',
+          'with the Rust policy (`CONFIG_SECCOMP_SUSPEND_RUST=y`), the series with the C policy.',
+          '%d runs per kernel; the figures are the fastest run.' % runs, '']
+
+    md += ['## Repeatability', '',
+           'System call and PTRACE_SETOPTIONS cases must be identical run to run.',
+           'The SEIZE...DETACH cycles switch between two tasks on every step and vary',
+           'by a few instructions a cycle; they may spread by at most %.1f%%, and the' % (SPREAD * 100),
+           'fastest run counts.', '']
+    for k in KERNELS:
+        diff = []
+        for c in fig[k][0]:
+            vals = [f.get(c) for f in fig[k]]
+            if None in vals or min(vals) == max(vals):
+                continue
+            spread = (max(vals) - min(vals)) / min(vals)
+            diff.append('%s (%.2f%%)' % (c, spread * 100))
+            if not c.startswith('seize_') or spread > SPREAD:
+                ok = False
+        if diff:
+            md.append('- %s: %d runs; they differ in %s' % (k, runs, ', '.join(diff)))
+        else:
+            md.append('- %s: all %d runs identical in all %d cases' % (k, runs, len(fig[k][0])))
+    md.append('')
+
+    def val(k, c):
+        vals = [f.get(c) for f in fig[k]]
+        return None if None in vals else min(vals)
+
+    md += ['## The syscall path: series over base (goal: ratio 1.000)', '',
+           '| case | base | series, Rust | ratio | series, C | ratio |',
+           '|---|---:|---:|---:|---:|---:|']
+    for c, what in HOT:
+        b, r, cc = val('base', c), val('rust', c), val('c', c)
+        if None in (b, r, cc):
+            ok = False
+            md.append('| %s | missing | | | | |' % what)
+            continue
+        md.append('| %s | %.1f | %.1f | %.3f | %.1f | %.3f |' % (what, b, r, r / b, cc, cc / b))
+        if round(r / b, 3) != 1.0 or round(cc / b, 3) != 1.0:
+            ok = False
+    md += ['', '## The option path: Rust policy against C policy (goal: Rust/C at most %.2f)'
+           % OPTION_GOAL, '',
+           '| case | base | series, C | series, Rust | Rust/C |',
+           '|---|---:|---:|---:|---:|']
+    for c, what in OPTION:
+        b, r, cc = val('base', c), val('rust', c), val('c', c)
+        if None in (b, r, cc):
+            ok = False
+            md.append('| %s | missing | | | |' % what)
+            continue
+        md.append('| %s | %.1f | %.1f | %.1f | %.3f |' % (what, b, cc, r, r / cc))
+        if r / cc > OPTION_GOAL:
+            ok = False
+
+    md += ['', '## Text size: scripts/bloat-o-meter -t, base to series (goal: at most %d bytes)'
+           % TEXT_GOAL, '']
+    for k, name in (('rust', 'Rust policy'), ('c', 'C policy')):
+        net, rest, summary = bloat(os.path.join(out, 'bloat-%s.txt' % k))
+        md.append('- series, %s: `%s`; without the doctests (KUnit test code, '
+                  'CONFIG_RUST_KERNEL_DOCTESTS): %+d bytes' % (name, summary, rest))
+        if rest > TEXT_GOAL:
+            ok = False
+    md += ['', 'Verdict: %s' % ('every goal met' if ok else 'A GOAL IS MISSED (see above)')]
+    print('\n'.join(md))
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,42 @@
+#!/bin/sh
+# make bench: the cost of the series, in guest instructions.  Boots three
+# kernels of the same config under QEMU TCG with -icount shift=0,sleep=off
+# (one virtual ns per guest instruction; one CPU): the base without the
+# series (build/obj-base), the series with the Rust policy (build/obj) and
+# the series with the C policy (build/obj-ref); each runs /etc/bench
+# (tests/bench/syscall_bench.c and the upstream seccomp_benchmark) $RUNS
+# times.  Then results/bench.md: the table, whether the runs agree, and
+# scripts/bloat-o-meter of the series over the base.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+RUNS=${RUNS:-2}
+OUT=$RESULTS/bench
+rm -rf "$OUT"
+mkdir -p "$OUT"
+for k in base rust c; do
+	case $k in
+	base) kernel=$BUILD/obj-base ;;
+	rust) kernel=$OBJ ;;
+	c) kernel=$BUILD/obj-ref ;;
+	esac
+	[ -f "$kernel/arch/x86/boot/bzImage" ] || die "no kernel in $kernel; run: make bench (it builds them)"
+	run=1
+	while [ $run -le "$RUNS" ]; do
+		dir=$OUT/$k.$run
+		msg "bench: $k kernel, run $run of $RUNS"
+		ICOUNT=1 TIMEOUT=${TIMEOUT:-1200} KERNEL=$kernel/arch/x86/boot/bzImage \
+			RESULTS=$dir IMPL=$k "$TOP/scripts/boot.sh" bench ||
+			die "the $k kernel's bench run failed; see $dir"
+		python3 "$TOP/scripts/tap.py" split "$dir" syscall_bench seccomp_benchmark
+		python3 "$TOP/scripts/tap.py" report "$dir" syscall_bench seccomp_benchmark >&2 ||
+			die "a bench case failed on the $k kernel; see $dir"
+		run=$((run + 1))
+	done
+done
+
+# Text of the series over the base: scripts/bloat-o-meter, text symbols.
+"$SRC/scripts/bloat-o-meter" -t "$BUILD/obj-base/vmlinux" "$OBJ/vmlinux" > "$OUT/bloat-rust.txt"
+"$SRC/scripts/bloat-o-meter" -t "$BUILD/obj-base/vmlinux" "$BUILD/obj-ref/vmlinux" > "$OUT/bloat-c.txt"
+python3 "$TOP/scripts/bench.py" "$OUT" "$RUNS" > "$RESULTS/bench.md"
+cat "$RESULTS/bench.md"

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What seccomp and PTRACE_O_SUSPEND_SECCOMP cost, per call, on the kernel
+ * this runs on.  Meant for a QEMU TCG guest with -icount shift=0,sleep=off,
+ * where CLOCK_MONOTONIC advances one nanosecond per guest instruction: the
+ * figures are then guest instructions, the same run after run.
+ *
+ * Every system call case runs in a fresh child (so that filters and strict
+ * mode stay there); the parent times rounds of it with clock_gettime (the
+ * vDSO: no system call) from the moment it lets the child go to the
+ * child's answer.  Strict mode disables the TSC (TIF_NOTSC), so the child
+ * could not read the clock itself.
+ *
+ * Timer interrupts (HZ=250: one every 4M guest instructions) would add
+ * their cost to whichever round they hit, so a round is kept well under
+ * that, and a case's figure is the fastest of ROUNDS rounds, less the
+ * fastest of ROUNDS empty rounds (the pipe round trip, or the clock
+ * reads): what is left is the calls alone.  Each case also checks that it
+ * did what it claims (the filter answered, the suspended call ran), so a
+ * figure is never taken from a case that did not happen.
+ *
+ * Output: TAP, one test per case, and a line "# bench: CASE VALUE" each.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "kselftest.h"
+
+#define ROUNDS		25	/* rounds of each case; the fastest counts */
+#define CALLS		2000L	/* system calls a round */
+#define SETOPTIONS	1000L	/* PTRACE_SETOPTIONS calls a round */
+#define CYCLES		40L	/* SEIZE...DETACH cycles a round */
+
+static unsigned long long now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static int install(struct sock_filter *f, unsigned short len)
+{
+	struct sock_fprog prog = { .len = len, .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* 4 instructions: getppid() fails with EACCES, anything else is allowed. */
+static int errno_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	return install(f, 4);
+}
+
+/*
+ * Allows getppid() whatever its arguments: the kernel's action cache
+ * (a bitmap per architecture) answers for it without running the filter.
+ */
+static int cached_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_uname, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	return install(f, 4);
+}
+
+enum setup { NONE, ERRNO_FILTER, CACHED_FILTER, STRICT };
+
+/*
+ * In the child: set up @setup, then for every byte on @go make CALLS calls
+ * ('c') or none ('0'), and answer with how many did not return what the
+ * case expects; stop at 'q'.  The parent may suspend us before the first.
+ */
+static void syscall_loop(int res, int go, enum setup setup, int suspended)
+{
+	pid_t ppid = getppid();
+	int zero = open("/dev/zero", O_RDONLY);
+	/* Filtered: EACCES, unless suspended; else the parent's pid. */
+	long want = setup == ERRNO_FILTER && !suspended ? -1 : ppid;
+	long bad, i, n;
+	char cmd;
+
+	if ((setup == ERRNO_FILTER && errno_filter()) ||
+	    (setup == CACHED_FILTER && cached_filter()) ||
+	    (setup == STRICT && prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)))
+		syscall(__NR_exit, 2);
+	while (read(go, &cmd, 1) == 1 && cmd != 'q') {
+		n = cmd == 'c' ? CALLS : 0;
+		bad = 0;
+		if (setup == STRICT) {
+			for (i = 0; i < n; i++)
+				bad += syscall(__NR_read, zero, &cmd, 0) != 0;
+		} else {
+			for (i = 0; i < n; i++)
+				bad += syscall(__NR_getppid) != want;
+		}
+		if (write(res, &bad, sizeof(bad)) != sizeof(bad))
+			break;
+	}
+	syscall(__NR_exit, 0);
+}
+
+static void report(const char *name, const char *what, unsigned long long best,
+		   unsigned long long empty, long calls, const char *fail)
+{
+	if (fail) {
+		ksft_test_result_fail("%s: %s\n", name, fail);
+		return;
+	}
+	ksft_print_msg("bench: %s %.1f\n", name, (double)(best - empty) / calls);
+	ksft_test_result_pass("%s (%s)\n", name, what);
+}
+
+static unsigned long long fastest(unsigned long long best, unsigned long long t)
+{
+	return t < best ? t : best;
+}
+
+/* One round trip with the child: @cmd, then its answer.  Its length, or ~0. */
+static unsigned long long round_trip(int go, int res, char cmd, const char **fail)
+{
+	unsigned long long t = now();
+	long bad;
+
+	if (write(go, &cmd, 1) != 1 || read(res, &bad, sizeof(bad)) != sizeof(bad)) {
+		*fail = "the child did not answer (killed?)";
+		return ~0ULL;
+	}
+	t = now() - t;
+	if (bad)
+		*fail = "a call did not answer as the case expects";
+	return t;
+}
+
+static void syscall_case(const char *name, const char *what, enum setup setup,
+			 int suspend)
+{
+	unsigned long long best = ~0ULL, empty = ~0ULL;
+	const char *fail = NULL;
+	int res[2], go[2], r;
+	pid_t pid;
+
+	if (pipe(res) || pipe(go))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(res[0]);
+		close(go[1]);
+		syscall_loop(res[1], go[0], setup, suspend);
+	}
+	close(res[1]);
+	close(go[0]);
+	if (suspend && ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_SUSPEND_SECCOMP))
+		fail = "PTRACE_SEIZE with PTRACE_O_SUSPEND_SECCOMP failed";
+	for (r = 0; r < ROUNDS && !fail; r++) {
+		empty = fastest(empty, round_trip(go[1], res[0], '0', &fail));
+		best = fastest(best, round_trip(go[1], res[0], 'c', &fail));
+	}
+	if (write(go[1], "q", 1) != 1)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, __WALL);
+	close(res[0]);
+	close(go[1]);
+	report(name, what, best, empty, CALLS, fail);
+}
+
+/* The cost of timing nothing: two clock reads. */
+static unsigned long long empty_timing(void)
+{
+	unsigned long long empty = ~0ULL, t;
+	int r;
+
+	for (r = 0; r < ROUNDS; r++) {
+		t = now();
+		empty = fastest(empty, now() - t);
+	}
+	return empty;
+}
+
+/* A tracee for the ptrace cases: blocks in read() until killed. */
+static pid_t idle_child(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	return pid;
+}
+
+static int stop(pid_t pid)
+{
+	int status;
+
+	return ptrace(PTRACE_INTERRUPT, pid, 0, 0) ||
+	       waitpid(pid, &status, __WALL) != pid || !WIFSTOPPED(status) ? -1 : 0;
+}
+
+/* SEIZE (with @opts), INTERRUPT, wait for the stop, DETACH: CYCLES a round. */
+static void seize_case(const char *name, const char *what, long opts)
+{
+	unsigned long long best = ~0ULL, t;
+	pid_t pid = idle_child();
+	const char *fail = NULL;
+	long i;
+	int r;
+
+	for (r = 0; r < ROUNDS && !fail; r++) {
+		t = now();
+		for (i = 0; i < CYCLES && !fail; i++) {
+			if (ptrace(PTRACE_SEIZE, pid, 0, opts))
+				fail = "PTRACE_SEIZE failed";
+			else if (stop(pid))
+				fail = "PTRACE_INTERRUPT did not stop it";
+			else if (ptrace(PTRACE_DETACH, pid, 0, 0))
+				fail = "PTRACE_DETACH failed";
+		}
+		best = fastest(best, now() - t);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, __WALL);
+	report(name, what, best, empty_timing(), CYCLES, fail);
+}
+
+/* One stopped tracee; PTRACE_SETOPTIONS @on, then 0: SETOPTIONS calls a round. */
+static void setoptions_case(const char *name, const char *what, long on)
+{
+	unsigned long long best = ~0ULL, t;
+	pid_t pid = idle_child();
+	const char *fail = NULL;
+	long i;
+	int r;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) || stop(pid))
+		fail = "could not seize and stop the tracee";
+	for (r = 0; r < ROUNDS && !fail; r++) {
+		t = now();
+		for (i = 0; i < SETOPTIONS / 2 && !fail; i++)
+			if (ptrace(PTRACE_SETOPTIONS, pid, 0, on) ||
+			    ptrace(PTRACE_SETOPTIONS, pid, 0, 0))
+				fail = "PTRACE_SETOPTIONS failed";
+		best = fastest(best, now() - t);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, __WALL);
+	report(name, what, best, empty_timing(), SETOPTIONS, fail);
+}
+
+int main(void)
+{
+	ksft_print_header();
+	ksft_set_plan(9);
+	ksft_print_msg("ns per call (with -icount shift=0: guest instructions); fastest of %d rounds of %ld calls, %ld PTRACE_SETOPTIONS, %ld ptrace cycles\n",
+		       ROUNDS, CALLS, SETOPTIONS, CYCLES);
+	syscall_case("getppid", "no seccomp", NONE, 0);
+	syscall_case("getppid_filter", "one 4-instruction filter: ERRNO", ERRNO_FILTER, 0);
+	syscall_case("getppid_cached", "one filter the action cache answers: ALLOW",
+		     CACHED_FILTER, 0);
+	syscall_case("read0_strict", "read(fd, buf, 0) in strict mode", STRICT, 0);
+	syscall_case("getppid_suspended",
+		     "the ERRNO filter, suspended by a tracer: the call runs", ERRNO_FILTER, 1);
+	seize_case("seize_detach_suspend",
+		   "PTRACE_SEIZE with PTRACE_O_SUSPEND_SECCOMP, INTERRUPT, wait, DETACH",
+		   PTRACE_O_SUSPEND_SECCOMP);
+	seize_case("seize_detach_plain", "the same without the option", 0);
+	setoptions_case("setoptions_suspend",
+			"PTRACE_SETOPTIONS, alternately PTRACE_O_SUSPEND_SECCOMP and 0",
+			PTRACE_O_SUSPEND_SECCOMP);
+	setoptions_case("setoptions_plain",
+			"PTRACE_SETOPTIONS, alternately PTRACE_O_TRACESYSGOOD and 0",
+			PTRACE_O_TRACESYSGOOD);
+	ksft_finished();
+}
