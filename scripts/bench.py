@@ -95,7 +95,7 @@ def main(out, runs):
             if None in vals or min(vals) == max(vals):
                 continue
             spread = (max(vals) - min(vals)) / min(vals)
-            diff.append('%s (%.2f%%)' % (c, spread * 100))
+            diff.append('%s (%.3f%%)' % (c, spread * 100))
             if not c.startswith('seize_') or spread > SPREAD:
                 ok = False
         if diff:

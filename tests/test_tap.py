@@ -159,7 +159,7 @@ class BenchReport(unittest.TestCase):
                 fig['getppid'] += 0.1
         rc, md = self.run_bench(change)
         self.assertEqual(rc, 1)
-        self.assertIn('c: 2 runs; they differ in getppid (0.05%)', md)
+        self.assertIn('c: 2 runs; they differ in getppid (0.053%)', md)
 
     def test_seize_cycles_spread_a_little(self):
         def change(k, r, fig):
@@ -167,7 +167,7 @@ class BenchReport(unittest.TestCase):
                 fig['seize_detach_plain'] += 8.5
         rc, md = self.run_bench(change)
         self.assertEqual(rc, 0, md)
-        self.assertIn('base: 2 runs; they differ in seize_detach_plain (0.10%)', md)
+        self.assertIn('base: 2 runs; they differ in seize_detach_plain (0.099%)', md)
 
     def test_seize_cycles_spread_too_much(self):
         def change(k, r, fig):
