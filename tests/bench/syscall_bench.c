@@ -63,28 +63,16 @@ static int install(struct sock_filter *f, unsigned short len)
 	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-/* 4 instructions: getppid() fails with EACCES, anything else is allowed. */
-static int errno_filter(void)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-
-	return install(f, 4);
-}
-
 /*
- * Allows getppid() whatever its arguments: the kernel's action cache
- * (a bitmap per architecture) answers for it without running the filter.
+ * 4 instructions: @nr fails with EACCES, anything else is allowed.  On
+ * getppid() the filter runs for every call; on uname() the kernel's action
+ * cache (a bitmap per architecture) answers getppid() without running it.
  */
-static int cached_filter(void)
+static int errno_filter(int nr)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_uname, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -108,8 +96,8 @@ static void syscall_loop(int res, int go, enum setup setup, int suspended)
 	long bad, i, n;
 	char cmd;
 
-	if ((setup == ERRNO_FILTER && errno_filter()) ||
-	    (setup == CACHED_FILTER && cached_filter()) ||
+	if ((setup == ERRNO_FILTER && errno_filter(__NR_getppid)) ||
+	    (setup == CACHED_FILTER && errno_filter(__NR_uname)) ||
 	    (setup == STRICT && prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)))
 		syscall(__NR_exit, 2);
 	while (read(go, &cmd, 1) == 1 && cmd != 'q') {
