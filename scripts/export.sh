@@ -19,8 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 # subject); git adds the shortlog and the diffstat.  It carries the date of
 # the series' last commit, so an unchanged series gives the same bytes.
 cover=--no-cover-letter
-if [ -f "$TOP/cover-letter.txt" ] && [ -n "$(kgit rev-list "$BASE_TAG..$BRANCH")" ]; then
-	kgit config branch."$BRANCH".description "$(cat "$TOP/cover-letter.txt")"
+if [ -f "$QUEUE/cover-letter.txt" ] && [ -n "$(kgit rev-list "$BASE_TAG..$BRANCH")" ]; then
+	kgit config branch."$BRANCH".description "$(cat "$QUEUE/cover-letter.txt")"
 	cover="--cover-letter --cover-from-description=subject"
 fi
 # shellcheck disable=SC2086

@@ -1,5 +1,6 @@
 #!/bin/sh
-# make kernel: configure (tinyconfig + config/*.config [+ $EXTRA_CONFIG]) and
+# make kernel: configure (tinyconfig + config/*.config + config/$BASE/*.config
+# [+ $EXTRA_CONFIG]) and
 # build bzImage plus the uAPI headers into $OBJ, outside the source tree.
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -10,7 +11,7 @@ jobs=${JOBS:-$(nproc)}
 # shellcheck disable=SC2086
 kmake() { make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS "$@"; }
 
-frags="$TOP/config/*.config ${EXTRA_CONFIG:-}"
+frags="$TOP/config/*.config $(ls "$TOP/config/$BASE"/*.config 2>/dev/null | tr '\n' ' ')${EXTRA_CONFIG:-}"
 # shellcheck disable=SC2086
 want=$(cat $frags | sha256sum | cut -d' ' -f1)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want" ]; then

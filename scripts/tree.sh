@@ -1,6 +1,6 @@
 #!/bin/sh
-# make tree: unpack Debian's linux-source-6.12 into a git repository (base
-# commit tagged "base") and apply patches/series on branch "series" with
+# make tree: unpack Debian's linux-source-$BASE into a git repository (base
+# commit tagged "base") and apply the queue's series on branch "series" with
 # git am.  Incremental: unchanged patches touch nothing; changed patches
 # rewrite only the files whose content changes, so kbuild rebuilds only those.
 set -eu
@@ -8,15 +8,19 @@ set -eu
 
 STAMP=$BUILD/series.stamp	# "<hash of patches/> <HEAD after apply>"
 
-[ -f "$TARBALL" ] || die "$TARBALL is missing; install it with: apt-get install linux-source-6.12 (or run: make deps)"
-[ -f "$PATCHES/series" ] || die "$PATCHES/series is missing"
+[ -f "$TARBALL" ] || die "$TARBALL is missing; run: make deps BASE=$BASE"
+series_exists
 
 # The version of the source we unpack, and the one the series was tested on.
 tarball_id() {
-	v=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
+	if [ -f "$BUILD_TOP/debs/$SRCPKG.version" ]; then
+		v=$(cat "$BUILD_TOP/debs/$SRCPKG.version")
+	else
+		v=$(dpkg-query -W -f='${Version}' "$SRCPKG" 2>/dev/null || true)
+	fi
 	printf '%s %s\n' "${v:-unknown}" "$(stat -c '%s-%Y' "$TARBALL")"
 }
-tested=$(sed -n 1p "$TOP/base-version" 2>/dev/null || echo unknown)
+tested=$(sed -n 1p "$QUEUE/base-version" 2>/dev/null || echo unknown)
 
 unpack() {
 	tmp=$SRC.unpack
@@ -31,7 +35,7 @@ unpack() {
 		# Fixed dates and identity: the same tarball gives the same base hash.
 		GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
 		git -c user.name="$MAINT_NAME" -c user.email="$MAINT_EMAIL" \
-			commit -q -m "Debian linux-source-6.12 $(tarball_id | cut -d' ' -f1)"
+			commit -q -m "Debian $SRCPKG $(tarball_id | cut -d' ' -f1)"
 		git tag "$BASE_TAG"
 	)
 	rm -rf "$SRC"
@@ -60,9 +64,9 @@ elif [ "$(cat "$BUILD/base.id" 2>/dev/null)" != "$(tarball_id)" ]; then
 fi
 
 installed=$(cut -d' ' -f1 "$BUILD/base.id")
-msg "tree: base linux-source-6.12 $installed ($(make -s -C "$SRC" kernelversion 2>/dev/null))"
+msg "tree: base $SRCPKG $installed ($(make -s -C "$SRC" kernelversion 2>/dev/null))"
 if [ "$installed" != "$tested" ]; then
-	msg "warning: the series was tested on linux-source-6.12 $tested, but $installed is installed"
+	msg "warning: the series was tested on $SRCPKG $tested, but $installed is installed"
 fi
 
 want=$(series_hash)
@@ -105,7 +109,7 @@ n=0
 for p in $(series_patches); do
 	n=$((n + 1))
 	if ! out=$(kgit am -q --committer-date-is-author-date "$PATCHES/$p" 2>&1); then
-		msg "error: patch $n, $p, does not apply to linux-source-6.12 $installed:"
+		msg "error: patch $n, $p, does not apply to $SRCPKG $installed:"
 		printf '%s\n' "$out" | sed -n '/^error:/p' >&2
 		kgit am --abort >/dev/null 2>&1 || true
 		msg "the failing hunk:"
