@@ -7,20 +7,28 @@ REPO=$(cd "$HERE/.." && pwd)
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
-# A stand-in for the Debian tarball: a top folder with a few files.
-mkdir -p "$W/src/linux-source-6.12/kernel" "$W/src/linux-source-6.12/include"
-printf 'int a;\nint b;\nint c;\nint d;\nint e;\n' > "$W/src/linux-source-6.12/kernel/one.c"
-printf 'int x;\nint y;\nint z;\n' > "$W/src/linux-source-6.12/kernel/two.c"
-printf '#define Q 1\n' > "$W/src/linux-source-6.12/include/q.h"
-printf '*.o\n' > "$W/src/linux-source-6.12/.gitignore"
-printf 'shipped\n' > "$W/src/linux-source-6.12/kernel/shipped.o"
-tar -cJf "$W/linux.tar.xz" -C "$W/src" linux-source-6.12
+# A stand-in for the Debian tarball of the base: a top folder with a few
+# files, named like the real one's.
+BASE=${BASE:-7.2}
+SRCPKG=linux-source-$BASE
+S0=$W/src/$SRCPKG
+mkdir -p "$S0/kernel" "$S0/include"
+printf 'int a;\nint b;\nint c;\nint d;\nint e;\n' > "$S0/kernel/one.c"
+printf 'int x;\nint y;\nint z;\n' > "$S0/kernel/two.c"
+printf '#define Q 1\n' > "$S0/include/q.h"
+printf '*.o\n' > "$S0/.gitignore"
+printf 'shipped\n' > "$S0/kernel/shipped.o"
+tar -cJf "$W/linux.tar.xz" -C "$W/src" "$SRCPKG"
 
-export TARBALL="$W/linux.tar.xz" BUILD="$W/build" SRC="$W/build/linux" \
-	TOP="$W/top" PATCHES="$W/p1"
-mkdir -p "$TOP" "$PATCHES"
-echo test > "$TOP/base-version"
-printf 'test: a stand-in series\n\nIts cover letter.\n' > "$TOP/cover-letter.txt"
+# A queue of its own (base-version, cover letter, patches/) in $TOP; the
+# stand-in's version, as make deps records a fetched source's, is the one
+# the queue was tested on.
+export BASE TARBALL="$W/linux.tar.xz" BUILD="$W/build" SRC="$W/build/linux" \
+	TOP="$W/top" QUEUE="$W/top" BUILD_TOP="$W/build-top" PATCHES="$W/p1"
+mkdir -p "$TOP" "$PATCHES" "$BUILD_TOP/debs"
+echo test > "$QUEUE/base-version"
+echo test > "$BUILD_TOP/debs/$SRCPKG.version"
+printf 'test: a stand-in series\n\nIts cover letter.\n' > "$QUEUE/cover-letter.txt"
 : > "$PATCHES/series"
 gitc() { git -C "$SRC" -c user.name=T -c user.email=t@example.org "$@"; }
 export GIT_AUTHOR_DATE='2026-01-02T03:04:05Z' GIT_COMMITTER_DATE='2026-01-02T03:04:05Z'
