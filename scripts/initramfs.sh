@@ -55,8 +55,11 @@ if [ ! -x "$ST/syscall_bench" ] || [ "$BENCH" -nt "$ST/syscall_bench" ]; then
 		-isystem "$OBJ/usr/include" -o "$ST/syscall_bench" "$BENCH" ||
 		die "building $BENCH failed"
 fi
-CRIU=/usr/sbin/criu
-[ -x "$CRIU" ] || die "criu is missing; install it with: apt-get install criu (or: make deps)"
+# Debian trixie's criu 4.1.1 with its own glibc and libraries
+# (scripts/criu-trixie.sh, pinned in config/criu-trixie.pkgs): Debian 12's
+# 3.17.1 cannot dump on 7.2, and 4.1.1 passes on both bases.
+"$TOP/scripts/criu-trixie.sh"
+CRIU_ROOT=$BUILD_TOP/criu-trixie/root
 
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/bin "$ROOT"/sbin "$ROOT"/etc "$ROOT"/proc "$ROOT"/sys "$ROOT"/dev \
@@ -74,12 +77,15 @@ chmod +x "$ROOT/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOT/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 
-# criu is dynamic: it goes in with the libraries ldd names, at their paths.
-cp "$CRIU" "$ROOT/usr/sbin/criu"
-for lib in $(ldd "$CRIU" | sed -n 's/.*[[:space:]]\(\/[^[:space:]]*\) (0x.*/\1/p'); do
-	mkdir -p "$ROOT$(dirname "$lib")"
-	cp -L "$lib" "$ROOT$lib"
-done
+# criu is dynamic: it goes in with trixie's ld.so, libc and the other
+# libraries of its DT_NEEDED closure, at their paths (/usr/sbin/criu,
+# /usr/lib/x86_64-linux-gnu, its interpreter /lib64/ld-linux-x86-64.so.2).
+# Everything else in the guest is static, so this libc serves criu alone.
+cp -a "$CRIU_ROOT/." "$ROOT/"
+# The version it must report: the pin's upstream part (no epoch, Debian
+# revision or repack suffix).
+sed -n 's/^criu=//p' "$TOP/config/criu-trixie.pkgs" |
+	sed -e 's/^[0-9]*://' -e 's/-[^-]*$//' -e 's/[+~].*//' > "$ROOT/etc/criu.version"
 cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
 chmod +x "$ROOT/tests/criu-check"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CRIU end to end: the distribution's criu dumps and restores processes
+ * CRIU end to end: Debian's criu dumps and restores processes
  * confined by seccomp, which only works because the kernel lets criu
  * suspend the filters of the tasks it traces (PTRACE_O_SUSPEND_SECCOMP).
  *
@@ -51,7 +51,10 @@
 #define MAX_THREADS	3
 #define REC_LEN		26	/* "%07d %012llu %04d\n" */
 #define CRIU_TIMEOUT	150	/* seconds, for one criu run */
-/* What compel logs when PTRACE_O_SUSPEND_SECCOMP is refused with EPERM. */
+/*
+ * What compel logs when PTRACE_O_SUSPEND_SECCOMP is refused with EPERM
+ * (criu 4.1.1: compel/src/lib/ptrace.c; 3.17.1 said the same).
+ */
 #define REFUSED		"suspending seccomp failed: Operation not permitted"
 
 struct thread_spec {
