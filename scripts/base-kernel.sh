@@ -1,8 +1,9 @@
 #!/bin/sh
-# The base kernel, without the series, for make bench: the base tag checked
-# out in a worktree of its own (build/base), configured like the series
-# kernel (the options the series adds are simply absent) and built into
-# build/obj-base.  Incremental: only a changed config or tree rebuilds.
+# The base kernel, without the series, for make bench: the base tag of the
+# $BASE tree checked out in a worktree of its own (build/$BASE/base),
+# configured like the series kernel (the options the series adds are
+# simply absent) and built into build/$BASE/obj-base.  Incremental: only a
+# changed config or tree rebuilds.
 set -eu
 . "$(dirname "$0")/common.sh"
 

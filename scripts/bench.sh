@@ -1,11 +1,12 @@
 #!/bin/sh
-# make bench: the cost of the series, in guest instructions.  Boots three
-# kernels of the same config under QEMU TCG with -icount shift=0,sleep=off
-# (one virtual ns per guest instruction; one CPU): the base without the
-# series (build/obj-base), the series with the Rust policy (build/obj) and
-# the series with the C policy (build/obj-ref); each runs /etc/bench
-# (tests/bench/syscall_bench.c and the upstream seccomp_benchmark) $RUNS
-# times.  Then results/bench.md: the table, whether the runs agree, and
+# make bench: the cost of the series on $BASE, in guest instructions.
+# Boots three kernels of the same config under QEMU TCG with -icount
+# shift=0,sleep=off (one virtual ns per guest instruction; one CPU): the
+# base without the series (build/$BASE/obj-base), the series with the Rust
+# policy (build/$BASE/obj) and the series with the C policy
+# (build/$BASE/obj-ref); each runs /etc/bench (tests/bench/syscall_bench.c
+# and the upstream seccomp_benchmark) $RUNS times.  Then
+# results/$BASE/bench.md: the table, whether the runs agree, and
 # scripts/bloat-o-meter of the series over the base.
 set -eu
 . "$(dirname "$0")/common.sh"

@@ -62,10 +62,33 @@ KMAKE_ARGS="ARCH=x86_64 LLVM=$KLLVM RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdo
 RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=$BINDGEN \
 CLIPPY=1 KRUSTFLAGS=-Dwarnings"
 
+# Debian's ccache in front of the C compiler (CCACHE=0 turns it off):
+# kernels built from the same tree with other configs (the C reference,
+# the matrix entries) then mostly hit the cache.  The cache lives in
+# build/ccache, so a fresh clone starts empty; Rust is not cached.
+if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
+	CCACHE_BIN=$BUILD_TOP/ccache-bin
+	if [ ! -L "$CCACHE_BIN/$CLANG" ]; then
+		mkdir -p "$CCACHE_BIN"
+		ln -sf "$(command -v ccache)" "$CCACHE_BIN/$CLANG"
+	fi
+	CCACHE_DIR=${CCACHE_DIR:-$BUILD_TOP/ccache}
+	case :$PATH: in *:"$CCACHE_BIN":*) ;; *) PATH=$CCACHE_BIN:$PATH ;; esac
+	export CCACHE_DIR PATH
+fi
+
 # Run git inside the kernel tree, with a fixed identity.
 kgit() {
 	git -C "$SRC" -c user.name="$MAINT_NAME" -c user.email="$MAINT_EMAIL" \
 		-c core.abbrev=12 "$@"
+}
+
+# Does the tree hold work that the queue does not?  (edits, or commits
+# since the last make tree or make export, recorded in series.stamp)
+tree_dirty() {
+	[ -n "$(kgit status --porcelain --ignored)" ] && return 0
+	[ -f "$BUILD/series.stamp" ] || return 1
+	[ "$(kgit rev-parse HEAD)" != "$(cut -d' ' -f2 "$BUILD/series.stamp")" ]
 }
 
 series_patches() {

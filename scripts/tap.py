@@ -196,9 +196,9 @@ def exit_code_check(suite, rc):
         suite.problems.append('exit status %d' % rc)
 
 
-def report(results, expect=(), quiet=False):
-    """Write one .tap per suite into results/, print a line per suite and
-    the totals (unless quiet); return the process exit status."""
+def collect(results, expect=()):
+    """Write one .tap per suite into results/; return the suites (host,
+    KUnit, guest, the console's splats) and the policy the guest saw."""
     out_path = os.path.join(results, 'guest.out')
     con_path = os.path.join(results, 'console.log')
     suites = []
@@ -232,8 +232,6 @@ def report(results, expect=(), quiet=False):
         exit_code_check(s, rc)
         suites.append(s)
     impl = re.search(r'^# the PTRACE_O_SUSPEND_SECCOMP policy runs in: (\w+)$', guest, re.M)
-    if impl and not quiet:
-        print('implementation: the booted kernel runs the %s policy (/proc/kallsyms)' % impl.group(1))
     for name in expect:
         if name not in parts:
             s = Suite(name)
@@ -245,14 +243,59 @@ def report(results, expect=(), quiet=False):
         s = Suite('console')
         s.problems.append('%d kernel splat lines, first: %s' % (len(bad), bad[0]))
         suites.append(s)
+    return suites, impl.group(1) if impl else None
 
-    total = [sum(getattr(s, k) for s in suites) for k in ('passed', 'failed', 'skipped')]
-    broken = sum(1 for s in suites if s.problems)
+
+def totals(suites):
+    """[passed, failed, skipped], a broken suite counting as one failure."""
+    t = [sum(getattr(s, k) for s in suites) for k in ('passed', 'failed', 'skipped')]
+    t[1] += sum(1 for s in suites if s.problems)
+    return t
+
+
+def report(results, expect=(), quiet=False):
+    """Write one .tap per suite into results/, print a line per suite and
+    the totals (unless quiet); return the process exit status."""
+    suites, impl = collect(results, expect)
+    total = totals(suites)
     if not quiet:
+        if impl:
+            print('implementation: the booted kernel runs the %s policy (/proc/kallsyms)' % impl)
         for s in suites:
             print(s.line())
-        print('%d passed, %d failed, %d skipped' % (total[0], total[1] + broken, total[2]))
-    return 1 if total[1] or broken else 0
+        print('%d passed, %d failed, %d skipped' % tuple(total))
+    return 1 if total[1] else 0
+
+
+def report_bases(dirs):
+    """make check's last word over several bases: each DIR is one base's
+    results (results/<base>, named by its last component), whose guest
+    suites are listed in DIR/suites.  A line per suite, each headed by its
+    base, a total per base, then the sum; fails on a failure in any base."""
+    grand = [0, 0, 0]
+    lines = []
+    for d in dirs:
+        base = os.path.basename(os.path.normpath(d))
+        expect = []
+        if os.path.exists(os.path.join(d, 'suites')):
+            expect = open(os.path.join(d, 'suites')).read().split()
+        if not os.path.isdir(d):
+            s = Suite('results')
+            s.problems.append('no results in %s' % d)
+            suites, impl = [s], None
+        else:
+            suites, impl = collect(d, expect)
+        total = totals(suites)
+        if impl:
+            lines.append('%-5s implementation: the booted kernel runs the %s policy (/proc/kallsyms)'
+                         % (base, impl))
+        for s in suites:
+            lines.append('%-5s %s' % (base, s.line()))
+        lines.append('%-5s %d passed, %d failed, %d skipped' % ((base,) + tuple(total)))
+        grand = [a + b for a, b in zip(grand, total)]
+    print('\n'.join(lines))
+    print('%d passed, %d failed, %d skipped' % tuple(grand))
+    return 1 if grand[1] else 0
 
 
 def results_by_test(lines):
@@ -340,6 +383,8 @@ def main(argv):
         return compare(argv[2], argv[3], argv[4], argv[5])
     if len(argv) >= 3 and argv[1] == 'report':
         return report(argv[2], argv[3:])
+    if len(argv) >= 3 and argv[1] == 'report-bases':
+        return report_bases(argv[2:])
     if len(argv) >= 3 and argv[1] == 'split':
         report(argv[2], argv[3:], quiet=True)
         return 0
@@ -348,6 +393,7 @@ def main(argv):
         print(s.line())
         return 1 if s.status == 'FAIL' else 0
     sys.stderr.write('usage: tap.py report|split RESULTS_DIR [EXPECTED_SUITE...]\n'
+                     '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
                      '       tap.py compare RUST_RESULTS C_RESULTS OUT.tap OUT.md\n')
     return 2

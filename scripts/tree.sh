@@ -44,14 +44,6 @@ unpack() {
 	rm -f "$STAMP"
 }
 
-# Does the tree hold work that patches/ does not?  (commits or edits since
-# the last apply or export)
-tree_dirty() {
-	[ -n "$(kgit status --porcelain --ignored)" ] && return 0
-	[ -f "$STAMP" ] || return 1
-	[ "$(kgit rev-parse HEAD)" != "$(cut -d' ' -f2 "$STAMP")" ]
-}
-
 mkdir -p "$BUILD"
 if [ ! -d "$SRC/.git" ] || ! kgit rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null; then
 	unpack

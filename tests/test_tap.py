@@ -107,6 +107,70 @@ class Console(unittest.TestCase):
 
 
 
+class Bases(unittest.TestCase):
+    """make check's last report over two bases: a failure in either fails it."""
+
+    def run_report(self, make):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as top:
+            dirs = []
+            for base in ('7.2', '6.12'):
+                d = os.path.join(top, base)
+                os.makedirs(os.path.join(d, 'host'))
+                with open(os.path.join(d, 'suites'), 'w') as f:
+                    f.write('a\nb\n')
+                with open(os.path.join(d, 'console.log'), 'w') as f:
+                    f.write('[    1.0] KTAP version 1\n[    1.0] 1..1\n[    1.0] ok 1 k\n'
+                            '[    1.1] Run /init as init process\n')
+                with open(os.path.join(d, 'guest.out'), 'w') as f:
+                    f.write('@@ suite a\nTAP version 13\n1..1\nok 1 x\n@@ end a rc=0\n'
+                            '@@ suite b\nTAP version 13\n1..1\nok 1 y\n@@ end b rc=0\n@@ done rc=0\n')
+                with open(os.path.join(d, 'host', 'series.tap'), 'w') as f:
+                    f.write('TAP version 13\n1..1\nok 1 p\n')
+                make(base, d)
+                dirs.append(d)
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                rc = tap.report_bases(dirs)
+            return rc, buf.getvalue().splitlines()
+
+    def test_clean(self):
+        rc, lines = self.run_report(lambda base, d: None)
+        self.assertEqual(rc, 0)
+        self.assertEqual(lines[-1], '8 passed, 0 failed, 0 skipped')
+        self.assertTrue(any(x.startswith('6.12  series ') and 'PASS' in x for x in lines))
+        self.assertIn('7.2   4 passed, 0 failed, 0 skipped', lines)
+
+    def test_other_base_fails(self):
+        def make(base, d):
+            if base == '6.12':
+                with open(os.path.join(d, 'host', 'series.tap'), 'w') as f:
+                    f.write('TAP version 13\n1..1\nnot ok 1 p\n')
+        rc, lines = self.run_report(make)
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(x.startswith('6.12  series ') and 'FAIL' in x for x in lines))
+        self.assertEqual(lines[-1], '7 passed, 1 failed, 0 skipped')
+
+    def test_suite_never_ran(self):
+        def make(base, d):
+            if base == '7.2':
+                os.remove(os.path.join(d, 'guest.out'))
+        rc, lines = self.run_report(make)
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(x.startswith('7.2   a ') and 'never ran' in x for x in lines))
+
+    def test_no_results(self):
+        import contextlib
+        import io
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = tap.report_bases(['/nonexistent/6.12'])
+        self.assertEqual(rc, 1)
+        self.assertIn('no results', buf.getvalue())
+
+
 class BenchReport(unittest.TestCase):
     """scripts/bench.py on made-up runs: goals and repeatability."""
 

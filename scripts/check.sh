@@ -1,0 +1,39 @@
+#!/bin/sh
+# make check and make check-full: check each base given as BASE=LEVEL
+# (LEVEL full or quick, see "make check-one" in the Makefile), each into
+# results/<base>/, then one report over all of them: a line per suite, each
+# headed by its base, a total per base and the sum.  Fails on any failure
+# in any base, among them a base whose kernels or initramfs did not build
+# (its "build" line).
+set -u
+TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+MAKE=make
+
+dirs=
+for arg in "$@"; do
+	base=${arg%%=*} level=${arg#*=}
+	res=$TOP/results/$base
+	# What a check writes, so that nothing of an earlier run is counted
+	# (make bench's results stay).
+	rm -rf "$res"/*.tap "$res/host" "$res/ref" "$res/oracle.md" "$res/suites" \
+		"$res/guest.out" "$res/console.log"
+	mkdir -p "$res/host"
+	echo "check: BASE=$base, $level check"
+	start=$(date +%s)
+	rc=0
+	$MAKE --no-print-directory BASE="$base" LEVEL="$level" check-one || rc=$?
+	secs=$(( $(date +%s) - start ))
+	{
+		printf 'TAP version 13\n1..1\n'
+		if [ $rc = 0 ]; then
+			printf 'ok 1 make check-one BASE=%s LEVEL=%s (%ss)\n' "$base" "$level" "$secs"
+		else
+			printf 'not ok 1 make check-one BASE=%s LEVEL=%s stopped with status %s after %ss: something it needs did not build (see its output above)\n' \
+				"$base" "$level" "$rc" "$secs"
+		fi
+	} > "$res/host/build.tap"
+	echo "check: BASE=$base took ${secs}s"
+	dirs="$dirs $res"
+done
+# shellcheck disable=SC2086
+python3 "$TOP/scripts/tap.py" report-bases $dirs
