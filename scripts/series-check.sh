@@ -40,7 +40,9 @@ if [ "${SERIES_CHECK_INPLACE:-1}" = 1 ] && [ -f "$BUILD/series.stamp" ] &&
 	tip=$(kgit rev-parse HEAD)
 	msg "series-check: the tree holds only the queue; checking it in place, in $SOBJ"
 	# Whatever happens, leave the tree on its branch.
-	trap 'kgit am --abort >/dev/null 2>&1 || true; kgit checkout -q -f "$BRANCH" 2>/dev/null || true' EXIT
+	restore() { kgit am --abort >/dev/null 2>&1 || true; kgit checkout -q -f "$BRANCH" 2>/dev/null || true; }
+	trap restore EXIT
+	trap 'restore; trap - EXIT; exit 130' INT TERM
 elif [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 	kgit worktree prune
 	kgit worktree add -q --detach "$WT" "$BASE_TAG"
@@ -95,7 +97,7 @@ if [ $inplace = 1 ]; then
 	[ "$(kgit rev-parse HEAD)" = "$tip" ] ||
 		msg "series-check: warning: the applied series is $(kgit rev-parse --short HEAD), the branch $(kgit rev-parse --short "$tip")"
 	kgit checkout -q "$BRANCH"
-	trap - EXIT
+	trap - EXIT INT TERM
 	# The .config grew patch by patch; check, as make kernel would after
 	# configuring, that every option the fragments ask for took.
 	VERIFY_ONLY=1 "$TOP/scripts/kernel.sh" >> "$log" 2>&1 ||
