@@ -97,9 +97,8 @@ check-reference: reference-kernel
 # lint, the series patch by patch and the harness's own tests on the host,
 # the guest suites on the Rust kernel and on the C reference kernel, and
 # their comparison test by test; on the other base, the Rust kernel's
-# suites (its series-check is in make check-full: the two series-checks
-# together do not fit CI's time on 2 cores, as every prefix that changes a
-# header or the kernel crate rebuilds the crate and its doctests).  Then one line per suite, each headed
+# suites (its series-check, C reference and oracle are in make check-full:
+# with both series-checks make check does not fit CI's time on 2 cores).  Then one line per suite, each headed
 # by its base, and the totals.  Fails on any failure in either base, a
 # kernel splat in a console, a guest timeout, or a kernel that does not
 # build.
@@ -116,9 +115,6 @@ check-full:
 # it and reports): LEVEL=full or quick (the Rust kernel's suites only).  Test failures are left to the report; this fails only when
 # something it needs does not build.
 LEVEL ?= full
-# series-check runs first: in a tree with no work of its own (CI) it builds
-# the series patch by patch in build/BASE/obj itself, so that its last
-# prefix is the kernel the suites boot and make kernel has nothing to do.
 check-one: tree
 	@mkdir -p $(RES)/host
 ifeq ($(LEVEL),full)

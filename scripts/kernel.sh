@@ -11,20 +11,16 @@ jobs=${JOBS:-$(nproc)}
 # shellcheck disable=SC2086
 kmake() { make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS "$@"; }
 
-frags="$TOP/config/*.config $(ls "$TOP/config/$BASE"/*.config 2>/dev/null | tr '\n' ' ')${EXTRA_CONFIG:-}"
+# FRAGMENTS replaces the list (series-check builds with the series' own).
+frags=${FRAGMENTS:-"$TOP/config/[0-9]*.config $(ls "$TOP/config/$BASE"/*.config 2>/dev/null | tr '\n' ' ')${EXTRA_CONFIG:-}"}
 # shellcheck disable=SC2086
 want=$(cat $frags | sha256sum | cut -d' ' -f1)
-# VERIFY_ONLY=1 (series-check, which configured $OBJ itself): check the
-# .config against the fragments and record it as theirs, build nothing.
-if [ "${VERIFY_ONLY:-0}" = 1 ] ||
-   [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want" ]; then
-	if [ "${VERIFY_ONLY:-0}" != 1 ]; then
-		msg "kernel: configuring $OBJ (tinyconfig + $(echo $frags | xargs -n1 basename | tr '\n' ' '))"
-		kmake tinyconfig >/dev/null
-		# shellcheck disable=SC2086
-		(cd "$SRC" && KCONFIG_CONFIG="$OBJ/.config" scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" $frags >/dev/null)
-		kmake olddefconfig >/dev/null
-	fi
+if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want" ]; then
+	msg "kernel: configuring $OBJ (tinyconfig + $(echo $frags | xargs -n1 basename | tr '\n' ' '))"
+	kmake tinyconfig >/dev/null
+	# shellcheck disable=SC2086
+	(cd "$SRC" && KCONFIG_CONFIG="$OBJ/.config" scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" $frags >/dev/null)
+	kmake olddefconfig >/dev/null
 	# Every option the fragments ask for (a later fragment overriding an
 	# earlier one) must have taken: a missing dependency (RUST_IS_AVAILABLE
 	# above all) otherwise drops it silently.
@@ -52,7 +48,6 @@ if [ "${VERIFY_ONLY:-0}" = 1 ] ||
 	fi
 	printf '%s\n' "$want" > "$OBJ/.fragments"
 fi
-[ "${VERIFY_ONLY:-0}" = 1 ] && exit 0
 
 msg "kernel: building in $OBJ with $jobs jobs"
 kmake -j"$jobs" bzImage
