@@ -29,10 +29,10 @@ all: help
 
 help:
 	@echo 'make run           boot the patched kernel and show the feature at work'
-	@echo 'make check         lint, harness tests, build, boot and run every suite on BASE'
-	@echo '                   (default 7.2), and series-check plus the Rust kernel'"'"'s suites'
-	@echo '                   on the other base; one report over both'
-	@echo 'make check-full    the whole check on both bases'
+	@echo 'make check         lint, harness tests, Rust and C reference kernels and every suite'
+	@echo '                   on BASE (default 7.2), the Rust kernel'"'"'s suites on the other'
+	@echo '                   base; one report over both'
+	@echo 'make check-full    the whole check on both bases, series-check included'
 	@echo 'make bench         the cost of the series in guest instructions (results/BASE/bench.md)'
 	@echo 'make deps|tree|kernel|initramfs|export|export-check|lint|test-harness'
 	@echo 'Every target takes BASE=7.2 (the upstream queue, the default) or BASE=6.12 (LTS).'

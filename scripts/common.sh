@@ -63,8 +63,8 @@ RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=$BINDGEN \
 CLIPPY=1 KRUSTFLAGS=-Dwarnings"
 
 # Debian's ccache in front of the C compiler (CCACHE=0 turns it off):
-# kernels built from the same tree with other configs (the C reference,
-# the matrix entries) then mostly hit the cache.  The cache lives in
+# a kernel built from the same tree with another config (the C reference)
+# can then take its C objects from the cache.  The cache lives in
 # build/ccache, so a fresh clone starts empty; Rust is not cached.
 if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
 	CCACHE_BIN=$BUILD_TOP/ccache-bin

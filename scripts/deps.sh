@@ -7,8 +7,8 @@
 set -eu
 . "$(dirname "$0")/common.sh"
 
-# Everything the scripts call, for both bases (the LTS queue's
-# series-check runs in every make check).  linux-source-6.12 and
+# Everything the scripts call, for both bases (make check builds and
+# boots both).  linux-source-6.12 and
 # rustc-web come from bookworm-security.
 PKGS="linux-source-6.12 rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
 clang lld llvm libclang-dev clang-19 lld-19 llvm-19 libclang-19-dev

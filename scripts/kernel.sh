@@ -1,7 +1,7 @@
 #!/bin/sh
-# make kernel: configure (tinyconfig + config/*.config + config/$BASE/*.config
-# [+ $EXTRA_CONFIG]) and
-# build bzImage plus the uAPI headers into $OBJ, outside the source tree.
+# make kernel: configure (tinyconfig + config/[0-9]*.config +
+# config/$BASE/*.config [+ $EXTRA_CONFIG], or $FRAGMENTS) and build bzImage
+# plus the uAPI headers into $OBJ, outside the source tree.
 set -eu
 . "$(dirname "$0")/common.sh"
 
