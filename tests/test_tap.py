@@ -171,6 +171,114 @@ class Bases(unittest.TestCase):
         self.assertIn('no results', buf.getvalue())
 
 
+class Compare(unittest.TestCase):
+    """The oracle (tap.py compare) over made-up results of three kernels."""
+
+    SUITE = 'TAP version 13\n1..2\nok 1 x\nok 2 y # SKIP no z\n'
+    KTAP = ('KTAP version 1\n1..2\n'
+            '    KTAP version 1\n    1..1\n    ok 1 case\nok 1 seccomp_suspend\n'
+            '    KTAP version 1\n    1..1\n    ok 1 t\nok 2 other\n')
+    CLEAN = '[    1.0] Run /init as init process\n'
+
+    def run_compare(self, change=lambda label, d: None):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as top:
+            cols = []
+            for label in ('rust', 'c', 'base'):
+                d = os.path.join(top, label)
+                os.makedirs(d)
+                for name, text in (('a.tap', self.SUITE), ('kunit.tap', self.KTAP),
+                                   ('console.log', self.CLEAN)):
+                    with open(os.path.join(d, name), 'w') as f:
+                        f.write(text)
+                change(label, d)
+                cols.append((label, d))
+            out_tap, out_md = os.path.join(top, 'o.tap'), os.path.join(top, 'o.md')
+            with contextlib.redirect_stdout(io.StringIO()):
+                rc = tap.compare(out_tap, out_md, cols)
+            return rc, open(out_tap).read(), open(out_md).read()
+
+    def write(self, d, name, text):
+        with open(os.path.join(d, name), 'w') as f:
+            f.write(text)
+
+    def test_same(self):
+        rc, out, md = self.run_compare()
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn('not ok', out)
+        self.assertIn('| a | 1 ok, 0 not ok, 1 skip | 1 ok, 0 not ok, 1 skip | '
+                      '1 ok, 0 not ok, 1 skip | yes |', md)
+
+    def test_fail_in_one(self):
+        def change(label, d):
+            if label == 'base':
+                self.write(d, 'a.tap', self.SUITE.replace('ok 1 x', 'not ok 1 x'))
+        rc, out, md = self.run_compare(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('# a: x: rust ok, c ok, base not ok', out)
+        self.assertIn('not ok 1 a:', out)
+
+    def test_skip_is_not_ok(self):
+        def change(label, d):
+            if label == 'c':
+                self.write(d, 'a.tap', self.SUITE.replace('ok 2 y # SKIP no z', 'ok 2 y'))
+        rc, out, _ = self.run_compare(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('y: rust skip, c ok, base skip', out)
+
+    def test_suite_missing(self):
+        rc, out, md = self.run_compare(
+            lambda label, d: label == 'c' and os.remove(os.path.join(d, 'a.tap')))
+        self.assertEqual(rc, 1)
+        self.assertIn('a: ran on rust, base only', out)
+        self.assertIn('| a | 1 ok, 0 not ok, 1 skip | missing |', md)
+
+    def test_nested_names_kept_apart(self):
+        # The same leaf name under two parents is two tests.
+        def change(label, d):
+            if label == 'rust':
+                self.write(d, 'kunit.tap', self.KTAP.replace('    ok 1 t', '    not ok 1 t'))
+        rc, out, _ = self.run_compare(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('other/t: rust not ok, c ok, base ok', out)
+        self.assertNotIn('seccomp_suspend/', out)
+
+    def test_rust_only_kunit_marked(self):
+        def change(label, d):
+            if label != 'rust':
+                self.write(d, 'kunit.tap', 'KTAP version 1\n1..1\n'
+                           '    KTAP version 1\n    1..1\n    ok 1 t\nok 1 other\n')
+        rc, out, md = self.run_compare(change)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('kunit seccomp_suspend: built only on rust', md)
+
+    def test_other_kunit_suite_missing(self):
+        def change(label, d):
+            if label == 'c':
+                self.write(d, 'kunit.tap', 'KTAP version 1\n1..1\n'
+                           '    KTAP version 1\n    1..1\n    ok 1 case\nok 1 seccomp_suspend\n')
+        rc, out, _ = self.run_compare(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('other/t: rust ok, c missing, base ok', out)
+
+    def test_splat_in_one_console(self):
+        def change(label, d):
+            if label == 'c':
+                self.write(d, 'console.log', self.CLEAN + '[    2.0] WARNING: CPU: 0 PID: 1 at x\n')
+        rc, out, _ = self.run_compare(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('not ok 4 no kernel splat in the console of c', out)
+        self.assertIn('ok 3 no kernel splat in the console of rust', out)
+
+    def test_exit_status_of_main(self):
+        import contextlib
+        import io
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(tap.main(['tap.py', 'compare', 'a', 'b', 'c', 'd']), 2)
+
+
 class BenchReport(unittest.TestCase):
     """scripts/bench.py on made-up runs: goals and repeatability."""
 
