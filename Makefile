@@ -77,11 +77,14 @@ SUITES = $$(cut -d' ' -f1 $(BUILD_DIR)/initramfs/etc/suites)
 REF_OBJ := $(BUILD_DIR)/obj-ref
 REF_ENV := OBJ=$(REF_OBJ) EXTRA_CONFIG=$(CURDIR)/config/reference/c-policy.config
 REF_BOOT := KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(REF_RES) IMPL=c
+# The unmodified base (make base-kernel), the third column of the oracle.
+BASE_RES := $(RES)/base
+BASE_BOOT := KERNEL=$(BUILD_DIR)/obj-base/arch/x86/boot/bzImage RESULTS=$(BASE_RES) IMPL=c
 
 # The guest suites alone (no lint, no harness tests).
 check-guest: initramfs
 	@rc=0; $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py report $(RES) $(SUITES) || exit 1; \
+	python3 $(S)/tap.py report-guest $(RES) $(SUITES) || exit 1; \
 	exit $$rc
 
 # The oracle: the same tree with CONFIG_SECCOMP_SUSPEND_RUST off, so the
@@ -91,7 +94,7 @@ reference-kernel: initramfs
 
 check-reference: reference-kernel
 	@rc=0; $(REF_BOOT) $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py report $(REF_RES) $(SUITES) || exit 1; \
+	python3 $(S)/tap.py report-guest $(REF_RES) $(SUITES) || exit 1; \
 	exit $$rc
 
 # Everything that fits CI, on both bases (scripts/check.sh): on BASE (7.2
@@ -122,22 +125,37 @@ check-full:
 LEVEL ?= full
 check-one: tree
 	@mkdir -p $(RES)/host
+# What needs no kernel build first, so that it fails fast.
+ifneq ($(filter full ci,$(LEVEL)),)
+	@echo "check $(BASE): harness tests"; $(S)/test-harness.sh > $(RES)/host/harness.tap || true
+	@echo "check $(BASE): checkpatch"; $(S)/lint.sh --tap --checkpatch > $(RES)/host/checkpatch.tap || true
+endif
 ifneq ($(filter full series,$(LEVEL)),)
 	@echo "check $(BASE): every prefix of the series builds"; \
-		$(S)/series-check.sh --tap > $(RES)/host/series.tap || true
+		$(S)/series-check.sh --tap $(if $(filter full,$(LEVEL)),--no-checkpatch) \
+		> $(RES)/host/series.tap || true
 endif
-	@$(MAKE) --no-print-directory initramfs $(if $(filter full ci,$(LEVEL)),reference-kernel)
+	@$(MAKE) --no-print-directory initramfs $(if $(filter full ci,$(LEVEL)),reference-kernel base-kernel)
 	@cut -d' ' -f1 $(BUILD_DIR)/initramfs/etc/suites > $(RES)/suites
 ifneq ($(filter full ci,$(LEVEL)),)
-	@echo "check $(BASE): lint"; $(S)/lint.sh --tap > $(RES)/host/lint.tap || true
-	@echo "check $(BASE): harness tests"; $(S)/test-harness.sh > $(RES)/host/harness.tap || true
+	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif
-	@$(S)/boot.sh check || true; python3 $(S)/tap.py split $(RES) $(SUITES)
+	@rc=0; $(S)/boot.sh check || rc=$$?; \
+	python3 $(S)/tap.py status 'the Rust kernel booted, ran every suite and powered off' $$rc \
+		> $(RES)/host/boot.tap; \
+	python3 $(S)/tap.py split $(RES) $(SUITES)
 ifneq ($(filter full ci,$(LEVEL)),)
-	@$(REF_BOOT) $(S)/boot.sh check || true; python3 $(S)/tap.py split $(REF_RES) $(SUITES)
-	@echo "check $(BASE): the Rust policy against the C reference, test by test"
+	@rc=0; $(REF_BOOT) $(S)/boot.sh check || rc=$$?; \
+	python3 $(S)/tap.py status 'the C reference kernel booted, ran every suite and powered off' $$rc \
+		> $(RES)/host/boot-ref.tap; \
+	python3 $(S)/tap.py split $(REF_RES) $(SUITES)
+	@rc=0; $(BASE_BOOT) $(S)/boot.sh check || rc=$$?; \
+	python3 $(S)/tap.py status 'the unmodified base kernel booted, ran every suite and powered off' $$rc \
+		> $(RES)/host/boot-base.tap; \
+	python3 $(S)/tap.py split $(BASE_RES) $(SUITES)
+	@echo "check $(BASE): the Rust policy, the C policy and the unmodified base, test by test"
 	@python3 $(S)/tap.py compare $(RES)/host/oracle.tap $(RES)/oracle.md \
-		'Rust policy=$(RES)' 'C policy=$(REF_RES)' || true
+		'Rust policy=$(RES)' 'C policy=$(REF_RES)' 'unmodified base=$(BASE_RES)' || true
 endif
 
 # The base without the series, configured like the series kernel.

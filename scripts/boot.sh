@@ -15,6 +15,13 @@ set -eu
 mode=${1:-check}
 KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
 INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+# The guest's timeout: in check mode the sum of its suites' own
+# timeouts (the initramfs's /etc/suites) and 180 s for the boot and KUnit,
+# so that a suite that hangs is killed by its own timeout first.
+suites=$(dirname "$INITRD")/initramfs/etc/suites
+if [ -z "${TIMEOUT:-}" ] && [ "$mode" = check ] && [ -f "$suites" ]; then
+	TIMEOUT=$(awk '{ t += $2 } END { print t + 180 }' "$suites")
+fi
 TIMEOUT=${TIMEOUT:-1200}
 ACCEL=${ACCEL:-auto}
 mkdir -p "$RESULTS"

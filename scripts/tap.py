@@ -196,9 +196,10 @@ def exit_code_check(suite, rc):
         suite.problems.append('exit status %d' % rc)
 
 
-def collect(results, expect=()):
+def collect(results, expect=(), host=True):
     """Write one .tap per suite into results/; return the suites (host,
-    KUnit, guest, the console's splats) and the policy the guest saw."""
+    unless HOST is false, KUnit, guest, the console's splats) and the
+    policy the guest saw."""
     out_path = os.path.join(results, 'guest.out')
     con_path = os.path.join(results, 'console.log')
     suites = []
@@ -207,7 +208,7 @@ def collect(results, expect=()):
 
     # Suites that ran on the host (lint, the harness's own tests).
     hostdir = os.path.join(results, 'host')
-    if os.path.isdir(hostdir):
+    if host and os.path.isdir(hostdir):
         for fn in sorted(os.listdir(hostdir)):
             if fn.endswith('.tap'):
                 with open(os.path.join(hostdir, fn), errors='replace') as f:
@@ -253,10 +254,12 @@ def totals(suites):
     return t
 
 
-def report(results, expect=(), quiet=False):
+def report(results, expect=(), quiet=False, host=True):
     """Write one .tap per suite into results/, print a line per suite and
-    the totals (unless quiet); return the process exit status."""
-    suites, impl = collect(results, expect)
+    the totals (unless quiet); return the process exit status.  With
+    host false, the results of an earlier run's host suites are left out
+    (make check-guest boots a kernel and nothing else)."""
+    suites, impl = collect(results, expect, host)
     total = totals(suites)
     if not quiet:
         if impl:
@@ -330,9 +333,11 @@ def suite_files(results):
     return files
 
 
-# KUnit suites that only some kernels build: the Rust policy's (with
-# CONFIG_SECCOMP_SUSPEND_RUST) and the Rust doctests (with CONFIG_RUST).
-# A kernel without one is marked "not built" in the oracle, not failed.
+# KUnit suites that only some kernels build, or build with more tests:
+# the Rust policy's (with CONFIG_SECCOMP_SUSPEND_RUST) and the Rust
+# doctests (the series adds some; CONFIG_RUST=n has none).  A kernel
+# without one of their tests is marked "not built" in the oracle, not
+# failed.
 RUST_ONLY_KUNIT = re.compile(r'^(?:seccomp_suspend|rust_doctests_\w+)$')
 
 
@@ -341,8 +346,8 @@ def compare(out_tap, out_md, columns):
     same on each kernel in COLUMNS, a list of (label, results dir), e.g.
     the Rust policy, the C policy and the unmodified base.  A suite one
     kernel ran and another did not fails; so does a test with two
-    different results.  The KUnit suites RUST_ONLY_KUNIT names are
-    compared among the kernels that built them, and marked as such.
+    different results.  A test of a KUnit suite RUST_ONLY_KUNIT names
+    is compared among the kernels that built it, and marked as such.
     Last, each kernel's console must be free of splats."""
     files = [suite_files(d) for _, d in columns]
     names = sorted(set().union(*files))
@@ -371,21 +376,22 @@ def compare(out_tap, out_md, columns):
                 lab for lab, r in zip(labels, res) if r is not None))
         else:
             tests = sorted(set().union(*res))
+            only = {}
             for t in tests:
                 top = t.split('/')[0]
-                have = [r for r in res if any(k.split('/')[0] == top for k in r)]
+                have = [r for r in res if t in r]
                 if name == 'kunit' and len(have) < len(res) and RUST_ONLY_KUNIT.match(top):
                     # Built by some kernels only: compare among those.
-                    note = 'kunit %s: built only on %s' % (top, ', '.join(
-                        lab for lab, r in zip(labels, res) if r in have))
-                    if note not in notes:
-                        notes.append(note)
-                    vals = [r.get(t, 'missing') for r in have]
+                    key = (top, tuple(lab for lab, r in zip(labels, res) if t in r))
+                    only[key] = only.get(key, 0) + 1
+                    vals = [r[t] for r in have]
                 else:
                     vals = [r.get(t, 'missing') for r in res]
                 if len(set(vals)) > 1:
                     diff.append('%s: %s' % (t, ', '.join(
                         '%s %s' % (lab, v) for lab, v in zip(labels, vals))))
+            for (top, labs), count in sorted(only.items()):
+                notes.append('kunit %s: %d tests built only on %s' % (top, count, ', '.join(labs)))
         same = not diff and all(res)
         md.append('| %s | %s | %s |' % (name, ' | '.join(col(r) for r in res),
                                          'yes' if same else 'NO'))
@@ -414,11 +420,24 @@ def compare(out_tap, out_md, columns):
     return 1 if bad else 0
 
 
+def status_tap(what, rc):
+    """A one-test TAP for a step that is not a test suite (a build, a
+    boot): ok when it exited with status 0."""
+    if rc == 0:
+        return 'TAP version 13\n1..1\nok 1 %s\n' % what
+    return 'TAP version 13\n1..1\nnot ok 1 %s: exit status %d\n' % (what, rc)
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == 'status' and argv[3].isdigit():
+        sys.stdout.write(status_tap(argv[2], int(argv[3])))
+        return 0
     if len(argv) >= 6 and argv[1] == 'compare' and all('=' in a for a in argv[4:]):
         return compare(argv[2], argv[3], [tuple(a.split('=', 1)) for a in argv[4:]])
     if len(argv) >= 3 and argv[1] == 'report':
         return report(argv[2], argv[3:])
+    if len(argv) >= 3 and argv[1] == 'report-guest':
+        return report(argv[2], argv[3:], host=False)
     if len(argv) >= 3 and argv[1] == 'report-bases':
         return report_bases(argv[2:])
     if len(argv) >= 3 and argv[1] == 'split':
@@ -428,9 +447,10 @@ def main(argv):
         s = parse(open(argv[2]).read().splitlines(), os.path.basename(argv[2]))
         print(s.line())
         return 1 if s.status == 'FAIL' else 0
-    sys.stderr.write('usage: tap.py report|split RESULTS_DIR [EXPECTED_SUITE...]\n'
+    sys.stderr.write('usage: tap.py report|report-guest|split RESULTS_DIR [EXPECTED_SUITE...]\n'
                      '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
+                     '       tap.py status WHAT EXIT_STATUS\n'
                      '       tap.py compare OUT.tap OUT.md LABEL=RESULTS LABEL=RESULTS...\n')
     return 2
 

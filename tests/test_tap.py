@@ -171,6 +171,38 @@ class Bases(unittest.TestCase):
         self.assertIn('no results', buf.getvalue())
 
 
+class GuestReport(unittest.TestCase):
+    """make check-guest reports what its boot ran, not an older run's
+    host suites; make check's report counts them."""
+
+    def run_report(self, host):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, 'host'))
+            with open(os.path.join(d, 'host', 'lint.tap'), 'w') as f:
+                f.write('TAP version 13\n1..1\nnot ok 1 an old lint\n')
+            with open(os.path.join(d, 'console.log'), 'w') as f:
+                f.write('[    1.0] KTAP version 1\n[    1.0] 1..1\n[    1.0] ok 1 k\n')
+            with open(os.path.join(d, 'guest.out'), 'w') as f:
+                f.write('@@ suite a\nTAP version 13\n1..1\nok 1 x\n@@ end a rc=0\n@@ done rc=0\n')
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                rc = tap.main(['tap.py', 'report' if host else 'report-guest', d, 'a'])
+            return rc, buf.getvalue()
+
+    def test_guest_only(self):
+        rc, out = self.run_report(False)
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn('lint', out)
+
+    def test_with_host(self):
+        rc, out = self.run_report(True)
+        self.assertEqual(rc, 1)
+        self.assertIn('lint', out)
+
+
 class Compare(unittest.TestCase):
     """The oracle (tap.py compare) over made-up results of three kernels."""
 
@@ -252,7 +284,30 @@ class Compare(unittest.TestCase):
                            '    KTAP version 1\n    1..1\n    ok 1 t\nok 1 other\n')
         rc, out, md = self.run_compare(change)
         self.assertEqual(rc, 0, out)
-        self.assertIn('kunit seccomp_suspend: built only on rust', md)
+        self.assertIn('kunit seccomp_suspend: 2 tests built only on rust', md)
+
+    def test_doctests_the_series_adds(self):
+        doc = ('KTAP version 1\n1..1\n    KTAP version 1\n    1..%d\n    ok 1 old\n%s'
+               'ok 1 rust_doctests_kernel\n')
+
+        def change(label, d):
+            # The series adds a doctest, which the base cannot have; a
+            # doctest both have must still agree.
+            if label == 'base':
+                self.write(d, 'kunit.tap', doc % (1, ''))
+            else:
+                self.write(d, 'kunit.tap', doc % (2, '    ok 2 new\n'))
+        rc, out, md = self.run_compare(change)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('kunit rust_doctests_kernel: 1 tests built only on rust, c', md)
+
+        def broken(label, d):
+            change(label, d)
+            if label == 'base':
+                self.write(d, 'kunit.tap', (doc % (1, '')).replace('ok 1 old', 'not ok 1 old'))
+        rc, out, _ = self.run_compare(broken)
+        self.assertEqual(rc, 1)
+        self.assertIn('rust_doctests_kernel/old: rust ok, c ok, base not ok', out)
 
     def test_other_kunit_suite_missing(self):
         def change(label, d):

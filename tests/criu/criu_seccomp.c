@@ -50,7 +50,7 @@
 #define CRIU		"/usr/sbin/criu"
 #define MAX_THREADS	3
 #define REC_LEN		26	/* "%07d %012llu %04d\n" */
-#define CRIU_TIMEOUT	150	/* seconds, for one criu run */
+#define CRIU_TIMEOUT	30	/* seconds, for one criu run */
 /*
  * What compel logs when PTRACE_O_SUSPEND_SECCOMP is refused with EPERM
  * (criu 4.1.1: compel/src/lib/ptrace.c; 3.17.1 said the same).
@@ -545,7 +545,7 @@ static int forbidden_call_kills(pid_t pid)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 1000 + WEXITSTATUS(status);
 }
 
-TEST_F_TIMEOUT(criu, dump_restore, 400)
+TEST_F_TIMEOUT(criu, dump_restore, 90)
 {
 	const struct scenario *sc = variant->sc;
 	char log[200], pidstr[16];
@@ -647,7 +647,7 @@ TEST_F_TIMEOUT(criu, dump_restore, 400)
  * kernel must not let suspend anything: the dump fails, and the target is
  * left as it was: running, untraced, confined as before, still counting.
  */
-TEST_F_TIMEOUT(criu, refused_under_filter, 300)
+TEST_F_TIMEOUT(criu, refused_under_filter, 60)
 {
 	const struct scenario *sc = variant->sc;
 	struct record now[MAX_THREADS];
