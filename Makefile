@@ -79,7 +79,7 @@ REF_ENV := OBJ=$(REF_OBJ) EXTRA_CONFIG=$(CURDIR)/config/reference/c-policy.confi
 REF_BOOT := KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(REF_RES) IMPL=c
 # The unmodified base (make base-kernel), the third column of the oracle.
 BASE_RES := $(RES)/base
-BASE_BOOT := KERNEL=$(BUILD_DIR)/obj-base/arch/x86/boot/bzImage RESULTS=$(BASE_RES) IMPL=c
+BASE_BOOT := KERNEL=$(BUILD_DIR)/base/obj/arch/x86/boot/bzImage RESULTS=$(BASE_RES) IMPL=c
 
 # The guest suites alone (no lint, no harness tests).
 check-guest: initramfs
@@ -123,6 +123,12 @@ check-full:
 # only.  Test failures are left to the report; this fails only when
 # something it needs does not build.
 LEVEL ?= full
+# Boot a kernel with the suites: $(1) the boot's settings, $(2) the kernel
+# in words, $(3) the host suite its boot status goes to, $(4) its results.
+boot_check = rc=0; $(1) $(S)/boot.sh check || rc=$$?; \
+	python3 $(S)/tap.py status '$(2) booted, ran every suite and powered off' $$rc \
+		> $(RES)/host/$(3).tap; \
+	python3 $(S)/tap.py split $(4) $(SUITES)
 check-one: tree
 	@mkdir -p $(RES)/host
 # What needs no kernel build first, so that it fails fast.
@@ -140,19 +146,10 @@ endif
 ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif
-	@rc=0; $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py status 'the Rust kernel booted, ran every suite and powered off' $$rc \
-		> $(RES)/host/boot.tap; \
-	python3 $(S)/tap.py split $(RES) $(SUITES)
+	@$(call boot_check,,the Rust kernel,boot,$(RES))
 ifneq ($(filter full ci,$(LEVEL)),)
-	@rc=0; $(REF_BOOT) $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py status 'the C reference kernel booted, ran every suite and powered off' $$rc \
-		> $(RES)/host/boot-ref.tap; \
-	python3 $(S)/tap.py split $(REF_RES) $(SUITES)
-	@rc=0; $(BASE_BOOT) $(S)/boot.sh check || rc=$$?; \
-	python3 $(S)/tap.py status 'the unmodified base kernel booted, ran every suite and powered off' $$rc \
-		> $(RES)/host/boot-base.tap; \
-	python3 $(S)/tap.py split $(BASE_RES) $(SUITES)
+	@$(call boot_check,$(REF_BOOT),the C reference kernel,boot-ref,$(REF_RES))
+	@$(call boot_check,$(BASE_BOOT),the unmodified base kernel,boot-base,$(BASE_RES))
 	@echo "check $(BASE): the Rust policy, the C policy and the unmodified base, test by test"
 	@python3 $(S)/tap.py compare $(RES)/host/oracle.tap $(RES)/oracle.md \
 		'Rust policy=$(RES)' 'C policy=$(REF_RES)' 'unmodified base=$(BASE_RES)' || true
@@ -168,7 +165,7 @@ bench: initramfs reference-kernel base-kernel
 
 # One base's build products and results (the kernel trees stay).
 clean:
-	rm -rf results/$(BASE) build/$(BASE)/obj build/$(BASE)/obj-ref build/$(BASE)/obj-base \
+	rm -rf results/$(BASE) build/$(BASE)/obj build/$(BASE)/obj-ref build/$(BASE)/base/obj \
 		build/$(BASE)/initramfs build/$(BASE)/initramfs.cpio.gz build/$(BASE)/selftests
 
 distclean:

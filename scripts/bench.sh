@@ -2,7 +2,7 @@
 # make bench: the cost of the series on $BASE, in guest instructions.
 # Boots three kernels of the same config under QEMU TCG with -icount
 # shift=0,sleep=off (one virtual ns per guest instruction; one CPU): the
-# base without the series (build/$BASE/obj-base), the series with the Rust
+# base without the series (build/$BASE/base/obj), the series with the Rust
 # policy (build/$BASE/obj) and the series with the C policy
 # (build/$BASE/obj-ref); each runs /etc/bench (tests/bench/syscall_bench.c
 # and the upstream seccomp_benchmark) $RUNS times.  Then
@@ -17,7 +17,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 for k in base rust c; do
 	case $k in
-	base) kernel=$BUILD/obj-base ;;
+	base) kernel=$BUILD/base/obj ;;
 	rust) kernel=$OBJ ;;
 	c) kernel=$BUILD/obj-ref ;;
 	esac
@@ -37,7 +37,7 @@ for k in base rust c; do
 done
 
 # Text of the series over the base: scripts/bloat-o-meter, text symbols.
-"$SRC/scripts/bloat-o-meter" -t "$BUILD/obj-base/vmlinux" "$OBJ/vmlinux" > "$OUT/bloat-rust.txt"
-"$SRC/scripts/bloat-o-meter" -t "$BUILD/obj-base/vmlinux" "$BUILD/obj-ref/vmlinux" > "$OUT/bloat-c.txt"
+"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$OBJ/vmlinux" > "$OUT/bloat-rust.txt"
+"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$BUILD/obj-ref/vmlinux" > "$OUT/bloat-c.txt"
 python3 "$TOP/scripts/bench.py" "$OUT" "$RUNS" > "$RESULTS/bench.md"
 cat "$RESULTS/bench.md"

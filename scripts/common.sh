@@ -66,6 +66,12 @@ CLIPPY=1 KRUSTFLAGS=-Dwarnings"
 # a kernel built from the same tree with another config (the C reference)
 # can then take its C objects from the cache.  The cache lives in
 # build/ccache, so a fresh clone starts empty; Rust is not cached.
+# CCACHE_BASEDIR makes the paths under build/ relative to the build
+# directory, and every tree sits beside its build directories with the
+# same name (build/<base>/linux for obj and obj-ref, build/<base>/base/linux
+# for base/obj): the unmodified base then takes from the cache every C
+# object the series does not change.  (Kernel messages name such files
+# ../linux/kernel/x.c instead of kernel/x.c.)
 if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
 	CCACHE_BIN=$BUILD_TOP/ccache-bin
 	if [ ! -L "$CCACHE_BIN/$CLANG" ]; then
@@ -74,7 +80,8 @@ if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
 	fi
 	CCACHE_DIR=${CCACHE_DIR:-$BUILD_TOP/ccache}
 	case :$PATH: in *:"$CCACHE_BIN":*) ;; *) PATH=$CCACHE_BIN:$PATH ;; esac
-	export CCACHE_DIR PATH
+	CCACHE_BASEDIR=$BUILD_TOP
+	export CCACHE_DIR CCACHE_BASEDIR PATH
 fi
 
 # Run git inside the kernel tree, with a fixed identity.

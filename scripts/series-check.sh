@@ -1,35 +1,50 @@
 #!/bin/sh
 # make series-check: apply the series with git am, one patch at a time, on
-# a clean base in a worktree of its own (build/$BASE/series-check), build
-# the kernel after each patch (incrementally, in one build directory,
-# build/$BASE/obj-series), and run checkpatch.pl --strict on each patch.  One line
+# a clean base in a worktree of its own (build/$BASE/series-check/linux),
+# build the kernel after each patch (incrementally, in one build directory,
+# build/$BASE/series-check/obj), and run checkpatch.pl --strict on each patch.  One line
 # per patch; fails if any patch does not apply, build, or pass checkpatch.
 # The builds use the series' own options (the fragments FRAGS lists, with
 # config/series-check.config), not what only the guest suites need: a prefix
 # that changes a header or the kernel crate rebuilds much of the kernel,
 # and the suites' config (criu's networking, tracing) would make that too
 # slow for CI.  The kernel the suites boot is make kernel's.
+# checkpatch runs first, on every patch, before any build; --no-checkpatch
+# leaves it out (make check-one runs it in lint then).
 # With --tap the lines are TAP.  A series that passed before, unchanged,
-# is not checked again: its saved result is given.
+# is not checked again: its saved result is given.  A prefix whose tree
+# built before with the same config and tools is not built again
+# (build/$BASE/series-check.built lists them), so a change to a late
+# patch rebuilds from there on only.
 set -eu
 . "$(dirname "$0")/common.sh"
 
 [ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
-WT=$BUILD/series-check
-SOBJ=$BUILD/obj-series
+# The worktree and its build directory, laid out like build/$BASE/linux
+# and obj for ccache (see common.sh).
+WT=$BUILD/series-check/linux
+SOBJ=$BUILD/series-check/obj
 jobs=${JOBS:-$(nproc)}
 log=$BUILD/series-check.log
 okfile=$BUILD/series-check.ok	# "<series hash>" of the last clean run
+builtfile=$BUILD/series-check.built	# "<tree hash> <config key>" of each prefix that built
 tapfile=$BUILD/series-check.tap
-tap=0
-[ "${1:-}" = --tap ] && tap=1
+tap=0 cp=1
+for arg in "$@"; do
+	case $arg in
+	--tap) tap=1 ;;
+	--no-checkpatch) cp=0 ;;
+	*) die "series-check: unknown option $arg (--tap, --no-checkpatch)" ;;
+	esac
+done
 
 FRAGS="$TOP/config/00-guest.config $TOP/config/10-seccomp.config $TOP/config/20-rust.config
 $TOP/config/40-samples.config $TOP/config/series-check.config"
 # What a clean run is remembered by: the series, the config and the tools.
 series_exists
 # shellcheck disable=SC2086
-key="$(series_hash) $( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)"
+cfgkey=$( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)
+key="$(series_hash) $( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; echo "checkpatch=$cp"; } | sha256sum | cut -c1-16)"
 if [ "$(cat "$okfile" 2>/dev/null)" = "$key" ] && [ -f "$tapfile" ]; then
 	msg "series-check: the series passed unchanged before; its result:"
 	if [ $tap = 1 ]; then cat "$tapfile"; else grep '^ok' "$tapfile" >&2; fi
@@ -38,25 +53,50 @@ fi
 rm -f "$okfile"
 : > "$log"
 
+# The layout before: the worktree at series-check/, beside obj-series/.
+if [ -f "$BUILD/series-check/.git" ]; then
+	kgit worktree remove --force "$BUILD/series-check" || rm -rf "$BUILD/series-check"
+	rm -rf "$BUILD/obj-series"
+fi
 if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 	kgit worktree prune
 	kgit worktree add -q --detach "$WT" "$BASE_TAG"
 fi
 wgit() { git -C "$WT" -c user.name="$MAINT_NAME" -c user.email="$MAINT_EMAIL" "$@"; }
 wgit am --abort >/dev/null 2>&1 || true
+# The mtimes of the files the series touched at the end of the last run,
+# when the build directory was last built: until the first build of this
+# run, a file whose content is back as it was gets its old mtime again,
+# so that kbuild does not rebuild it (after a build they are left alone:
+# that build is newer than they are).
+old=$(wgit rev-parse HEAD)
+mt=$(mktemp)
+wgit diff --name-only "$BASE_TAG" "$old" | while read -r f; do
+	[ -e "$WT/$f" ] && printf '%s %s\n' "$(stat -c '%.9Y' "$WT/$f")" "$f"
+done > "$mt" || true
+restore_mtimes() {
+	while read -r t f; do
+		if [ -e "$WT/$f" ] &&
+			[ "$(wgit rev-parse -q --verify "$old:$f" 2>/dev/null)" = \
+			  "$(wgit rev-parse -q --verify "HEAD:$f" 2>/dev/null)" ]; then
+			touch -d "@$t" "$WT/$f"
+		fi
+	done < "$mt"
+}
 wgit checkout -q --detach "$BASE_TAG"
 wgit reset -q --hard "$BASE_TAG"
 
 # shellcheck disable=SC2086
 wmake() { make -s -C "$WT" O="$SOBJ" $KMAKE_ARGS "$@" >> "$log" 2>&1; }
 
-# The first prefix is configured with those and built whole (the
-# base itself need not be built: it is not the series' to test); options
-# the series adds are picked up, with their defaults, by olddefconfig once
-# their patch is in.
+# The first prefix built is configured with those (the base itself need
+# not be built: it is not the series' to test); options the series adds
+# are picked up, with their defaults, by olddefconfig once their patch is
+# in.
 
 n=0
 fails=0
+configured=0
 total=$(series_patches | wc -l)
 line() {	# $1: ok or not ok, rest: text
 	if [ $tap = 1 ]; then echo "$*"; else msg "series-check: $*"; fi
@@ -64,6 +104,20 @@ line() {	# $1: ok or not ok, rest: text
 }
 printf 'TAP version 13\n1..%d\n' "$total" > "$tapfile"
 [ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$total"
+# checkpatch first: it needs no build, so a style error shows at once.
+cpdir=$(mktemp -d)
+trap 'rm -rf "$cpdir" "$mt"' EXIT
+for p in $(series_patches); do
+	if [ $cp = 0 ]; then
+		echo "not run (lint runs it)" > "$cpdir/$p"
+	elif (cd "$SRC" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
+		--no-summary "$PATCHES/$p") >> "$log" 2>&1; then
+		echo ok > "$cpdir/$p"
+	else
+		echo FAIL > "$cpdir/$p"
+		fails=$((fails + 1))
+	fi
+done
 for p in $(series_patches); do
 	n=$((n + 1))
 	start=$(date +%s)
@@ -72,25 +126,31 @@ for p in $(series_patches); do
 		wgit am --abort >/dev/null 2>&1 || true
 		exit 1
 	fi
+	[ $configured = 0 ] && restore_mtimes
 	build=ok
+	built="$(wgit rev-parse 'HEAD^{tree}') $cfgkey"
+	if grep -qxF "$built" "$builtfile" 2>/dev/null; then
+		build="ok (this tree built before)"
 	# A patch that only touches the selftests, the documentation or MAINTAINERS
 	# changes nothing the kernel build reads: the previous prefix's build
 	# stands for it.
-	if [ $n != 1 ] && [ -z "$(wgit show --name-only --format= HEAD | grep -v -e '^tools/testing/' -e '^Documentation/' -e '^MAINTAINERS$')" ]; then
+	elif [ $n != 1 ] && [ -z "$(wgit show --name-only --format= HEAD | grep -v -e '^tools/testing/' -e '^Documentation/' -e '^MAINTAINERS$')" ]; then
 		build="ok (only tools/testing/, Documentation/, MAINTAINERS)"
-	elif [ $n = 1 ]; then
+	elif [ $configured = 0 ]; then
+		# The first build of this run configures (when the config is
+		# not this one already) and builds, whole or incrementally.
+		configured=1
 		OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1 ||
 			{ build=FAIL; fails=$((fails + 1)); }
 	else
 		{ wmake olddefconfig && wmake -j"$jobs" bzImage; } || { build=FAIL; fails=$((fails + 1)); }
 	fi
-	cp=ok
-	(cd "$WT" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet \
-		--no-summary "$PATCHES/$p") >> "$log" 2>&1 || { cp=FAIL; fails=$((fails + 1)); }
+	[ "$build" = ok ] && echo "$built" >> "$builtfile"
+	pc=$(cat "$cpdir/$p")
 	res=ok
 	case $build in ok*) ;; *) res="not ok" ;; esac
-	[ $cp = ok ] || res="not ok"
-	line "$res $n $p: build $build, checkpatch $cp ($(( $(date +%s) - start ))s)"
+	[ "$pc" = FAIL ] && res="not ok"
+	line "$res $n $p: build $build, checkpatch $pc ($(( $(date +%s) - start ))s)"
 done
 [ $fails = 0 ] || die "$fails failures; see $log"
 printf '%s\n' "$key" > "$okfile"
