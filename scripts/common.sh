@@ -92,8 +92,13 @@ kgit() {
 
 # Does the tree hold work that the queue does not?  (edits, or commits
 # since the last make tree or make export, recorded in series.stamp)
+# Edits in the tree, ignored files included (Debian's .gitignore ignores
+# everything), but for checkpatch --strict's CamelCase cache in its top.
+tree_edits() {
+	kgit status --porcelain --ignored | grep -v '^!! \.checkpatch-camelcase\.' || true
+}
 tree_dirty() {
-	[ -n "$(kgit status --porcelain --ignored)" ] && return 0
+	[ -n "$(tree_edits)" ] && return 0
 	[ -f "$BUILD/series.stamp" ] || return 1
 	[ "$(kgit rev-parse HEAD)" != "$(cut -d' ' -f2 "$BUILD/series.stamp")" ]
 }

@@ -34,7 +34,7 @@ fi
 
 if [ $check = 1 ]; then
 	bad=0
-	edits=$(kgit status --porcelain --ignored)
+	edits=$(tree_edits)
 	if [ -n "$edits" ]; then
 		msg "export-check: uncommitted edits in $SRC:"
 		printf '%s\n' "$edits" | head -20 >&2
