@@ -69,9 +69,11 @@ CLIPPY=1 KRUSTFLAGS=-Dwarnings"
 # CCACHE_BASEDIR makes the paths under build/ relative to the build
 # directory, and every tree sits beside its build directories with the
 # same name (build/<base>/linux for obj and obj-ref, build/<base>/base/linux
-# for base/obj): the unmodified base then takes from the cache every C
-# object the series does not change.  (Kernel messages name such files
-# ../linux/kernel/x.c instead of kernel/x.c.)
+# for base/obj): a C file whose preprocessed source is the same in two
+# trees then compiles once.  That spares little between the base and the
+# series, whose <linux/ptrace.h> most files include, but the prefixes of
+# series-check share what their config has in common with the others.
+# (Kernel messages name such files ../linux/kernel/x.c, not kernel/x.c.)
 if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
 	CCACHE_BIN=$BUILD_TOP/ccache-bin
 	if [ ! -L "$CCACHE_BIN/$CLANG" ]; then
