@@ -24,7 +24,7 @@ n=0
 fails=0
 count=0
 [ $cp = 1 ] && count=$(series_patches | wc -l)
-[ $build = 1 ] && count=$((count + 3))
+[ $build = 1 ] && count=$((count + 4))
 [ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$count"
 result() {	# $1: 0 or not, $2: name; the log is shown on failure
 	n=$((n + 1))
@@ -74,5 +74,26 @@ else
 	[ $rc = 0 ] && printf '%s\n' "$rid" > "$OBJ/.rustdoc-ok"
 fi
 result $rc "rustdoc without warnings"
+
+# The documentation the series changes, built with Debian's Sphinx
+# (make SPHINXDIRS=... htmldocs, into its own directory): no warning may
+# name a file the series touches.  Other files' warnings are the base's.
+docs=$(kgit diff --name-only "$BASE_TAG" HEAD -- Documentation | grep '\.rst$' || true)
+if [ -z "$docs" ]; then
+	echo "the series changes no .rst file" > "$log"
+	rc=0
+else
+	dirs=$(printf '%s\n' "$docs" | cut -d/ -f2 | sort -u | tr '\n' ' ' | sed 's/ $//')
+	# Debian's python3 has Sphinx (python3-sphinx), not a pyenv one first in PATH.
+	PATH=/usr/bin:$PATH make -s -C "$SRC" O="$BUILD/docs" SPHINXDIRS="$dirs" htmldocs > "$log" 2>&1
+	rc=$?
+	for f in $docs; do
+		grep -F "$f" "$log" | grep -qi 'warning\|error' && rc=1
+	done
+	[ $rc = 0 ] || grep -i 'warning\|error' "$log" | grep -F "$(printf '%s\n' $docs)" > "$log.ours"
+	[ -s "$log.ours" ] && mv "$log.ours" "$log"
+	rm -f "$log.ours"
+fi
+result $rc "htmldocs (SPHINXDIRS: ${dirs:-none}) without a warning in the series' documentation"
 
 [ $fails = 0 ]
