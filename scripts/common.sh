@@ -97,7 +97,7 @@ kgit() {
 # Edits in the tree, ignored files included (Debian's .gitignore ignores
 # everything), but for checkpatch --strict's CamelCase cache in its top.
 tree_edits() {
-	kgit status --porcelain --ignored | grep -v '^!! \.checkpatch-camelcase\.' || true
+	kgit status --porcelain --ignored | grep -v '^[?!][?!] \.checkpatch-camelcase\.' || true
 }
 tree_dirty() {
 	[ -n "$(tree_edits)" ] && return 0

@@ -143,11 +143,33 @@ dirty_protected() {
 	grep -q 'int v;' "$SRC/kernel/one.c" && gitc checkout -q kernel/one.c
 }
 
+missing_patch_stops() {
+	cp -a "$PATCHES" "$W/missing"
+	rm "$W/missing/0002-two-initialise-y-add-r.h.patch"
+	head=$(gitc rev-parse HEAD)
+	if out=$(PATCHES="$W/missing" "$HERE/tree.sh" 2>&1); then
+		echo "tree.sh went on with a patch missing"; return 1
+	fi
+	printf '%s\n' "$out"
+	printf '%s\n' "$out" | grep -q 'lists 0002-two-initialise-y-add-r.h.patch, which does not exist' &&
+	[ "$(gitc rev-parse HEAD)" = "$head" ]
+}
+
+checkpatch_cache_not_work() {
+	# checkpatch --strict leaves a CamelCase cache; it is not work to export.
+	touch "$SRC/.checkpatch-camelcase.git.0123abcd"
+	q "$HERE/export.sh" --check || { echo "the CamelCase cache counted as work"; return 1; }
+	rm "$SRC/.checkpatch-camelcase.git.0123abcd"
+	touch "$SRC/kernel/new.c"
+	if q "$HERE/export.sh" --check; then echo "an untracked file did not count"; return 1; fi
+	rm "$SRC/kernel/new.c"
+}
+
 echo "KTAP version 1"
 echo "1..2"
 echo "    KTAP version 1"
 echo "    # Subtest: patch_queue"
-echo "    1..9"
+echo "    1..11"
 t setup_series setup_series
 t roundtrip_byte_identical roundtrip
 t base_keeps_ignored_files base_has_ignored_files
@@ -157,6 +179,8 @@ t quilt_applies_series quilt_applies
 t incremental_touches_only_changes incremental
 t bad_patch_named_tree_kept bad_patch
 t dirty_tree_kept dirty_protected
+t missing_patch_stops_tree missing_patch_stops
+t checkpatch_cache_is_not_work checkpatch_cache_not_work
 if [ $fails = 0 ]; then echo "ok 1 patch_queue"; else echo "not ok 1 patch_queue"; fi
 
 echo "    # Subtest: tap_reader"
