@@ -85,8 +85,15 @@ if [ -z "$docs" ]; then
 else
 	dirs=$(printf '%s\n' "$docs" | cut -d/ -f2 | sort -u | tr '\n' ' ' | sed 's/ $//')
 	# Debian's python3 has Sphinx (python3-sphinx), not a pyenv one first in PATH.
+	# Some docs builds write into the source tree even with O= (6.12's
+	# netlink specs): what they add there is removed again, so that the
+	# tree holds only the queue's work.
+	before=$(tree_edits)
 	PATH=/usr/bin:$PATH make -s -C "$SRC" O="$BUILD/docs" SPHINXDIRS="$dirs" htmldocs > "$log" 2>&1
 	rc=$?
+	tree_edits | while read -r st path; do
+		printf '%s\n' "$before" | grep -qxF "$st $path" || rm -rf "${SRC:?}/$path"
+	done
 	for f in $docs; do
 		grep -F "$f" "$log" | grep -qi 'warning\|error' && rc=1
 	done
