@@ -33,7 +33,8 @@ help:
 	@echo 'make check         lint, harness tests, Rust and C reference kernels and every suite'
 	@echo '                   on BASE (default 7.2); on the other base, series-check and the'
 	@echo '                   Rust kernel'"'"'s suites; one report over both'
-	@echo 'make check-full    the whole check on both bases, series-check included'
+	@echo 'make check-full    the whole check on both bases: series-check, and the unmodified'
+	@echo '                   base kernel as the oracle'"'"'s third column, included'
 	@echo 'make bench         the cost of the series in guest instructions (results/BASE/bench.md)'
 	@echo 'make deps|tree|kernel|initramfs|export|export-check|lint|test-harness'
 	@echo 'Every target takes BASE=7.2 (the upstream queue, the default) or BASE=6.12 (LTS).'
@@ -102,9 +103,10 @@ check-reference: reference-kernel
 # the harness's own tests on the host, the guest suites on the Rust kernel
 # and on the C reference kernel, and their comparison test by test; on the
 # other base, series-check (every prefix builds) and the Rust kernel's
-# suites.  BASE's own series-check is in make check-full: on 2 cores the
-# 7.2 queue's prefixes (each rebuilds the kernel crate or much of the C
-# tree) do not fit CI's time beside the rest.  Then one line per suite,
+# suites.  BASE's own series-check, and the unmodified base kernel as the
+# oracle's third column, are in make check-full: on 2 cores the 7.2
+# queue's prefixes (each rebuilds the kernel crate or much of the C tree)
+# and another whole kernel do not fit CI's time beside the rest.  Then one line per suite,
 # each headed by its base, and the totals.  Fails on any failure in either
 # base, a kernel splat in a console, a guest timeout, or a kernel that
 # does not build.
