@@ -2,8 +2,8 @@
 # The base kernel, without the series, for the oracle and make bench: the
 # base tag of the $BASE tree checked out in a worktree of its own
 # (build/$BASE/base/linux), configured like the series kernel (the options
-# the series adds are simply absent) and built into build/$BASE/base/obj
-# (laid out like build/$BASE/linux and obj, for ccache: see common.sh).
+# the series adds are simply absent) and built into build/$BASE/base/obj,
+# beside it.
 # Incremental: only a changed config or tree rebuilds.
 set -eu
 . "$(dirname "$0")/common.sh"

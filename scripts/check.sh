@@ -1,6 +1,6 @@
 #!/bin/sh
 # make check and make check-full: check each base given as BASE=LEVEL
-# (LEVEL full, ci or quick, see "make check-one" in the Makefile), each into
+# (LEVEL full, ci, series or quick, see "make check-one" in the Makefile), each into
 # results/<base>/, then one report over all of them: a line per suite, each
 # headed by its base, a total per base and the sum.  Fails on any failure
 # in any base, among them a base whose kernels or initramfs did not build

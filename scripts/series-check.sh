@@ -20,8 +20,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 [ -d "$SRC/.git" ] || die "no kernel tree in $SRC; run: make tree"
-# The worktree and its build directory, laid out like build/$BASE/linux
-# and obj for ccache (see common.sh).
+# The worktree and its build directory, side by side.
 WT=$BUILD/series-check/linux
 SOBJ=$BUILD/series-check/obj
 jobs=${JOBS:-$(nproc)}
@@ -44,7 +43,7 @@ $TOP/config/40-samples.config $TOP/config/series-check.config"
 series_exists
 # shellcheck disable=SC2086
 cfgkey=$( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)
-key="$(series_hash) $( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; echo "checkpatch=$cp"; } | sha256sum | cut -c1-16)"
+key="$(series_hash) $cfgkey checkpatch=$cp"
 if [ "$(cat "$okfile" 2>/dev/null)" = "$key" ] && [ -f "$tapfile" ]; then
 	msg "series-check: the series passed unchanged before; its result:"
 	if [ $tap = 1 ]; then cat "$tapfile"; else grep '^ok' "$tapfile" >&2; fi
