@@ -23,7 +23,7 @@ REF_RES := $(RES)/ref
 
 .PHONY: all deps tree export export-check pin kernel initramfs run check check-full \
 	check-one check-guest check-reference reference-kernel lint series-check \
-	test-harness bench base-kernel \
+	test-harness bench base-kernel matrix \
 	clean distclean help
 
 all: help
@@ -36,6 +36,7 @@ help:
 	@echo 'make check-full    the whole check on both bases: series-check, and the unmodified'
 	@echo '                   base kernel as the oracle'"'"'s third column, included'
 	@echo 'make bench         the cost of the series in guest instructions (results/BASE/bench.md)'
+	@echo 'make matrix        the config matrix (MATRIX=cheap|all, results/BASE/host/matrix.tap)'
 	@echo 'make deps|tree|kernel|initramfs|export|export-check|lint|test-harness'
 	@echo 'Every target takes BASE=7.2 (the upstream queue, the default) or BASE=6.12 (LTS).'
 
@@ -125,6 +126,9 @@ check-full:
 # only.  Test failures are left to the report; this fails only when
 # something it needs does not build.
 LEVEL ?= full
+# The config matrix's entries for the level (scripts/matrix.sh): ci has
+# time for the cheap ones, full runs them all.
+MATRIX_LEVEL = $(if $(filter full,$(LEVEL)),all,cheap)
 # Boot a kernel with the suites: $(1) the boot's settings, $(2) the kernel
 # in words, $(3) the host suite its boot status goes to, $(4) its results.
 boot_check = rc=0; $(1) $(S)/boot.sh check || rc=$$?; \
@@ -162,10 +166,25 @@ ifneq ($(filter full ci,$(LEVEL)),)
 		'Rust policy=$(RES)' 'C policy=$(REF_RES)' \
 		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)') || true
 endif
+# The config matrix last: two of its entries are the kernels booted above.
+ifneq ($(filter full ci,$(LEVEL)),)
+	@echo "check $(BASE): the config matrix ($(MATRIX_LEVEL))"; \
+		$(S)/matrix.sh $(MATRIX_LEVEL) || [ -s $(RES)/host/matrix.tap ] || \
+		python3 $(S)/tap.py status 'the config matrix ran' 1 > $(RES)/host/matrix.tap
+endif
 
 # The base without the series, configured like the series kernel.
 base-kernel: tree
 	@$(S)/base-kernel.sh
+
+# The config matrix alone (scripts/matrix.sh; results/BASE/host/matrix.tap):
+# MATRIX=cheap (make check's entries) or all (make check-full's, the
+# default); MATRIX_ENTRIES=... runs only those.  rust-schedstats-n and
+# rust-n check the kernels make check-guest and make check-reference
+# booted, so run those first.
+MATRIX ?= all
+matrix: initramfs
+	@$(S)/matrix.sh $(MATRIX) $(MATRIX_ENTRIES)
 
 # The cost of the series: base, Rust and C kernels under -icount.
 bench: initramfs reference-kernel base-kernel
@@ -174,6 +193,7 @@ bench: initramfs reference-kernel base-kernel
 # One base's build products and results (the kernel trees stay).
 clean:
 	rm -rf results/$(BASE) build/$(BASE)/obj build/$(BASE)/obj-ref build/$(BASE)/base/obj \
+		build/$(BASE)/matrix/*/obj \
 		build/$(BASE)/initramfs build/$(BASE)/initramfs.cpio.gz build/$(BASE)/selftests
 
 distclean:

@@ -8,13 +8,14 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 # Everything the scripts call, for both bases (make check builds and
-# boots both).  linux-source-6.12 and
+# boots both; linux-config-6.12 has Debian's own config, the config
+# matrix's debian-amd64 entry).  linux-source-6.12 and
 # rustc-web come from bookworm-security.
 PKGS="linux-source-6.12 rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
 clang lld llvm libclang-dev clang-19 lld-19 llvm-19 libclang-19-dev
 libelf-dev libssl-dev bc bison flex cpio xz-utils zstd make gcc libc6-dev git file
 python3 python3-ply python3-git qemu-system-x86 busybox-static libcap-dev binutils
-quilt coreutils gzip ccache python3-sphinx python3-yaml"
+quilt coreutils gzip ccache python3-sphinx python3-yaml linux-config-6.12"
 BINDGEN_VERSION=0.73.2
 
 missing=

@@ -428,10 +428,77 @@ def status_tap(what, rc):
     return 'TAP version 13\n1..1\nnot ok 1 %s: exit status %d\n' % (what, rc)
 
 
+def skip_tap(what, reason):
+    """A one-test TAP for a step that does not apply (a config matrix entry
+    another base has): ok with a SKIP directive and its reason."""
+    return 'TAP version 13\n1..1\nok 1 %s # SKIP %s\n' % (what, reason)
+
+
+def merge_tap(texts):
+    """One TAP from several (the config matrix's one-test files, one per
+    entry): their results renumbered in order, their comments kept.  A
+    text without a result adds a failure, so that nothing is lost."""
+    out = []
+    n = 0
+    for text in texts:
+        found = False
+        for line in text.splitlines():
+            if line.startswith('#'):
+                out.append(line)
+                continue
+            m = RESULT.match(line)
+            if not m:
+                continue
+            found = True
+            n += 1
+            out.append('%s %d %s' % (m.group(1), n, line[m.end(2):].lstrip()))
+        if not found:
+            n += 1
+            out.append('not ok %d an entry wrote no TAP result' % n)
+    return 'TAP version 13\n1..%d\n' % n + ''.join(line + '\n' for line in out)
+
+
+def require(lines, patterns):
+    """What a config matrix entry asks of one suite's TAP: the suite
+    passed (no failure, no crash), and each of PATTERNS (a regular
+    expression searched in the test paths results_by_test gives, e.g.
+    'config_present$') matches at least one test, and every test it
+    matches ended ok, not skipped.  Returns the reasons it did not, an
+    empty list when all is well."""
+    suite = parse(lines)
+    reasons = []
+    if suite.status == 'FAIL':
+        reasons.append('the suite failed: ' + suite.line())
+    results = results_by_test(lines)
+    for pat in patterns:
+        rx = re.compile(pat)
+        hits = [t for t in results if rx.search(t)]
+        if not hits:
+            reasons.append('%s: no such test ran' % pat)
+        for t in hits:
+            if results[t] != 'ok':
+                reasons.append('%s: %s' % (t, 'skipped' if results[t] == 'skip' else results[t]))
+    return reasons
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == 'status' and argv[3].isdigit():
         sys.stdout.write(status_tap(argv[2], int(argv[3])))
         return 0
+    if len(argv) == 4 and argv[1] == 'skip':
+        sys.stdout.write(skip_tap(argv[2], argv[3]))
+        return 0
+    if len(argv) >= 2 and argv[1] == 'merge':
+        sys.stdout.write(merge_tap([open(f, errors='replace').read() for f in argv[2:]]))
+        return 0
+    if len(argv) >= 4 and argv[1] == 'require':
+        if not os.path.exists(argv[2]):
+            print('%s: missing' % argv[2])
+            return 1
+        reasons = require(open(argv[2], errors='replace').read().splitlines(), argv[3:])
+        for r in reasons:
+            print(r)
+        return 1 if reasons else 0
     if len(argv) >= 6 and argv[1] == 'compare' and all('=' in a for a in argv[4:]):
         return compare(argv[2], argv[3], [tuple(a.split('=', 1)) for a in argv[4:]])
     if len(argv) >= 3 and argv[1] == 'report':
@@ -451,6 +518,9 @@ def main(argv):
                      '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
                      '       tap.py status WHAT EXIT_STATUS\n'
+                     '       tap.py skip WHAT REASON\n'
+                     '       tap.py merge FILE...\n'
+                     '       tap.py require FILE TEST_PATTERN...\n'
                      '       tap.py compare OUT.tap OUT.md LABEL=RESULTS LABEL=RESULTS...\n')
     return 2
 

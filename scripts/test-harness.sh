@@ -165,8 +165,29 @@ checkpatch_cache_not_work() {
 	rm "$SRC/kernel/new.c"
 }
 
+# The config matrix's loop (scripts/matrix.sh) with entries that build
+# nothing: the SKIP of an entry another base has, a derived entry whose
+# kernel is missing, an unknown level.
+mx() { TOP=$REPO BASE=7.2 BUILD="$W/mx" RESULTS="$W/mx-res" OBJ="$W/mx/none" "$HERE/matrix.sh" "$@"; }
+matrix_skips() {
+	mx all debian-amd64 arm64 || return 1
+	cat "$W/mx-res/host/matrix.tap"
+	[ "$(grep -c '^ok [12] .* # SKIP ' "$W/mx-res/host/matrix.tap")" = 2 ] &&
+	grep -q '^1\.\.2$' "$W/mx-res/host/matrix.tap" &&
+	grep -q "^ok 1 debian-amd64 ([0-9]*s): 6.12: Debian's own amd64 config.* # SKIP Debian's config is linux-config-6.12's" "$W/mx-res/host/matrix.tap"
+}
+matrix_missing_kernel_fails() {
+	if mx cheap rust-schedstats-n; then echo "an entry without its kernel passed"; return 1; fi
+	cat "$W/mx-res/host/matrix.tap"
+	grep -q '^not ok 1 rust-schedstats-n ([0-9]*s): RUST=y, SCHEDSTATS=n: .*: exit status 1$' "$W/mx-res/host/matrix.tap" &&
+	grep -q "^# error: no kernel in $W/mx/none: make kernel" "$W/mx-res/host/matrix.tap"
+}
+matrix_bad_level() {
+	if mx some; then echo "an unknown level ran"; return 1; fi
+}
+
 echo "KTAP version 1"
-echo "1..2"
+echo "1..3"
 echo "    KTAP version 1"
 echo "    # Subtest: patch_queue"
 echo "    1..11"
@@ -188,4 +209,12 @@ pyrc=0
 python3 "$REPO/tests/test_tap.py" > "$W/py.out" 2>&1 || pyrc=$?
 sed 's/^/    /' "$W/py.out"
 if [ $pyrc = 0 ]; then echo "ok 2 tap_reader"; else echo "not ok 2 tap_reader"; fi
+
+echo "    # Subtest: config_matrix"
+echo "    1..3"
+qfails=$fails n=0
+t matrix_skip_lines matrix_skips
+t matrix_missing_kernel_fails matrix_missing_kernel_fails
+t matrix_bad_level matrix_bad_level
+if [ $fails = "$qfails" ]; then echo "ok 3 config_matrix"; else echo "not ok 3 config_matrix"; fi
 [ $fails = 0 ] && [ $pyrc = 0 ]

@@ -334,6 +334,85 @@ class Compare(unittest.TestCase):
             self.assertEqual(tap.main(['tap.py', 'compare', 'a', 'b', 'c', 'd']), 2)
 
 
+class Matrix(unittest.TestCase):
+    """What scripts/matrix.sh builds its TAP from: one-line results per
+    entry merged into one file, and the P1 and doctest requirements."""
+
+    # A CHECKPOINT_RESTORE=n run of the selftest, cut down.
+    NO_CR = ('TAP version 13\n1..3\n# Starting 3 tests\n'
+             'ok 1 target.config_checked_before_capability\n'
+             'ok 2 target.config_present\n'
+             'ok 3 target.no_sys_admin_seize_eperm # SKIP no CONFIG_CHECKPOINT_RESTORE\n')
+
+    def test_merge_renumbers_and_keeps_comments(self):
+        out = tap.merge_tap([tap.skip_tap('arm64', 'not built yet'),
+                             tap.status_tap('no-cr', 0),
+                             tap.status_tap('no-multiuser', 2) + '# the log\n'])
+        self.assertEqual(out, 'TAP version 13\n1..3\nok 1 arm64 # SKIP not built yet\n'
+                         'ok 2 no-cr\nnot ok 3 no-multiuser: exit status 2\n# the log\n')
+        self.assertEqual(counts(out), (1, 1, 1, False))
+
+    def test_merge_entry_without_result_fails(self):
+        out = tap.merge_tap([tap.status_tap('a', 0), ''])
+        self.assertEqual(counts(out), (1, 1, 0, False))
+
+    def test_p1_ran_and_passed(self):
+        self.assertEqual(tap.require(self.NO_CR.splitlines(),
+                                     [r'\.config_present$',
+                                      r'\.config_checked_before_capability$']), [])
+
+    def test_p1_skipped_fails(self):
+        text = self.NO_CR.replace('capability\n', 'capability # SKIP the kernel has it\n')
+        self.assertEqual(tap.require(text.splitlines(), [r'\.config_checked_before_capability$']),
+                         ['target.config_checked_before_capability: skipped'])
+
+    def test_p1_failed_fails(self):
+        text = self.NO_CR.replace('ok 2 target.config_present', 'not ok 2 target.config_present')
+        reasons = tap.require(text.splitlines(), [r'\.config_present$'])
+        self.assertEqual(len(reasons), 2)
+        self.assertIn('the suite failed', reasons[0])
+        self.assertEqual(reasons[1], 'target.config_present: not ok')
+
+    def test_p1_did_not_run_fails(self):
+        # As the selftest run with -T config_checked_before_capability.
+        text = self.NO_CR.replace('ok 1 target.config_checked_before_capability\n', '')
+        text = text.replace('1..3', '1..2')
+        self.assertEqual(tap.require(text.splitlines(), [r'\.config_checked_before_capability$']),
+                         [r'\.config_checked_before_capability$: no such test ran'])
+
+    def test_crashed_suite_fails(self):
+        text = '\n'.join(self.NO_CR.splitlines()[:-1]) + '\n'
+        self.assertEqual(len(tap.require(text.splitlines(), [r'\.config_present$'])), 1)
+
+    def test_doctests_nested(self):
+        ktap = ('KTAP version 1\n1..2\n'
+                '    KTAP version 1\n    # Subtest: rust_doctests_kernel\n    1..2\n'
+                '    ok 1 rust_doctest_kernel_task_rs_1\n'
+                '    ok 2 rust_doctest_kernel_sync_rs_0\n'
+                'ok 1 rust_doctests_kernel\n'
+                '    KTAP version 1\n    # Subtest: other\n    1..1\n    ok 1 x # SKIP no\n'
+                'ok 2 other\n')
+        self.assertEqual(tap.require(ktap.splitlines(), ['^rust_doctests_']), [])
+        bad = ktap.replace('    ok 1 rust_doctest_kernel_task_rs_1',
+                           '    not ok 1 rust_doctest_kernel_task_rs_1')
+        bad = bad.replace('ok 1 rust_doctests_kernel', 'not ok 1 rust_doctests_kernel')
+        self.assertIn('rust_doctests_kernel/rust_doctest_kernel_task_rs_1: not ok',
+                      tap.require(bad.splitlines(), ['^rust_doctests_']))
+
+    def test_main(self):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            f = os.path.join(d, 'seccomp_suspend.tap')
+            with open(f, 'w') as fh:
+                fh.write(self.NO_CR)
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(tap.main(['tap.py', 'require', f, 'config_present$']), 0)
+                self.assertEqual(tap.main(['tap.py', 'require', f, 'seize_eperm$']), 1)
+                self.assertEqual(tap.main(['tap.py', 'require', f + '.no', 'x']), 1)
+
+
 class BenchReport(unittest.TestCase):
     """scripts/bench.py on made-up runs: goals and repeatability."""
 

@@ -1,0 +1,173 @@
+#!/bin/sh
+# make matrix: the config matrix (issue 12), one TAP line per entry in
+# $RESULTS/host/matrix.tap.  Usage: matrix.sh cheap|all [ENTRY...]
+#   cheap  what make check has time for (LEVEL=ci): the entries that are
+#          the check's own kernels (checked from their config and results,
+#          so run it after their boots) and CHECKPOINT_RESTORE=n
+#   all    every entry (LEVEL=full, make check-full)
+# Given ENTRY names, only those run (the level is then ignored).
+# Each entry builds in build/<base>/matrix/<entry>/obj from $MATRIX_SRC
+# (default: the series tree $SRC, whose C objects ccache then shares with
+# the check's kernels) and keeps its boot's results, its log and its
+# one-line TAP in results/<base>/matrix/<entry>*.  The entries:
+#   rust-schedstats-n  RUST=y, SCHEDSTATS=n: the check's own Rust kernel
+#                      (config/20-rust.config has no SCHEDSTATS); every Rust
+#                      doctest and KUnit case of its boot passed
+#   rust-n             RUST=n: the C reference kernel (config/reference/
+#                      c-policy.config), booted with every suite
+#   no-cr              Rust on, CHECKPOINT_RESTORE=n: builds, boots the
+#                      selftest, whose P1 cases must run and pass
+#   rust-c-policy      Rust on, SECCOMP_SUSPEND_RUST=n: builds
+#   no-multiuser       Rust on, MULTIUSER=n (the capable() stub): builds
+#   debian-amd64       6.12: Debian's own amd64 config, olddefconfig, with
+#                      gcc as Debian builds it: the objects the series
+#                      touches compile
+#   arm64              not done yet: a SKIP line says what it needs
+set -eu
+. "$(dirname "$0")/common.sh"
+
+TAP="python3 $TOP/scripts/tap.py"
+MDIR=$BUILD/matrix
+MRES=$RESULTS/matrix
+MATRIX_SRC=${MATRIX_SRC:-$SRC}
+DEBIAN_CONFIG=${DEBIAN_CONFIG:-/usr/src/linux-config-6.12/config.amd64_none_amd64.xz}
+
+# One entry, run as its own process so that set -e holds in it.  Its
+# output goes to its log; it exits 0 (passed), 1 (failed) or 4 (does not
+# apply to this base, the reason on the last line of its log).
+if [ "${1:-}" = --entry ]; then
+	name=$2
+	mkdir -p "$MDIR/$name" "$MRES/$name"
+	mobj=$MDIR/$name/obj
+	# Build the entry's kernel: the check's fragments plus its own.
+	build() {	# $1: its fragment, under config/
+		OBJ=$mobj SRC=$MATRIX_SRC EXTRA_CONFIG=$TOP/config/$1 "$TOP/scripts/kernel.sh"
+	}
+	# Boot it with the check's initramfs, the suites named in $1 only.
+	boot() {	# $1: suites, comma-separated
+		rm -rf "${MRES:?}/$name"/*
+		rc=0
+		KERNEL=$mobj/arch/x86/boot/bzImage RESULTS=$MRES/$name IMPL=${IMPL:-rust} \
+			INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
+			KERNEL_ARGS="ss.only=$1" "$TOP/scripts/boot.sh" check || rc=$?
+		# shellcheck disable=SC2046
+		$TAP report-guest "$MRES/$name" $(echo "$1" | tr , ' ') || rc=1
+		return $rc
+	}
+	case $name in
+	rust-schedstats-n)
+		# The check's Rust kernel, as its boot left it.
+		[ -f "$OBJ/.config" ] || die "no kernel in $OBJ: make kernel"
+		grep -qx 'CONFIG_RUST=y' "$OBJ/.config" || die "$OBJ is not a Rust kernel"
+		if grep -qx 'CONFIG_SCHEDSTATS=y' "$OBJ/.config"; then
+			msg "the $BASE kernel needs CONFIG_SCHEDSTATS=y (config/$BASE/): its queue has no bindgen fix for struct sched_statistics yet"
+			exit 4
+		fi
+		[ -f "$RESULTS/kunit.tap" ] || die "no KUnit results of $OBJ in $RESULTS: make check-guest"
+		[ "$OBJ/arch/x86/boot/bzImage" -ot "$RESULTS/kunit.tap" ] ||
+			die "$RESULTS/kunit.tap is older than the kernel: make check-guest"
+		$TAP require "$RESULTS/kunit.tap" '^rust_doctests_'
+		msg "every Rust doctest passed: $($TAP parse "$RESULTS/kunit.tap")" ;;
+	rust-n)
+		# The C reference kernel, as its boot left it.
+		ref=$BUILD/obj-ref
+		[ -f "$ref/.config" ] || die "no C reference kernel in $ref: make reference-kernel"
+		grep -q '^CONFIG_RUST=y' "$ref/.config" && die "$ref has CONFIG_RUST=y"
+		grep -qx 'CONFIG_CHECKPOINT_RESTORE=y' "$ref/.config" || die "$ref has no CHECKPOINT_RESTORE"
+		[ -f "$RESULTS/ref/console.log" ] && [ "$ref/arch/x86/boot/bzImage" -ot "$RESULTS/ref/console.log" ] ||
+			die "no boot of $ref in $RESULTS/ref: make check-reference"
+		# shellcheck disable=SC2046
+		$TAP report-guest "$RESULTS/ref" $(cat "$RESULTS/suites" 2>/dev/null || cut -d' ' -f1 "$BUILD/initramfs/etc/suites") ;;
+	no-cr)
+		build matrix/no-cr.config
+		grep -q '^CONFIG_CHECKPOINT_RESTORE=y' "$mobj/.config" && die "$mobj has CHECKPOINT_RESTORE"
+		rc=0
+		boot implementation,seccomp_suspend || rc=$?
+		# SPEC P1: the cases that only run without the option ran and passed.
+		$TAP require "$MRES/$name/seccomp_suspend.tap" \
+			'\.config_present$' '\.config_checked_before_capability$' || rc=1
+		exit $rc ;;
+	rust-c-policy)
+		build matrix/rust-c-policy.config ;;
+	no-multiuser)
+		build matrix/no-multiuser.config ;;
+	debian-amd64)
+		[ "$BASE" = 6.12 ] || { msg "Debian's config is linux-config-6.12's: the 6.12 queue's entry"; exit 4; }
+		[ -f "$DEBIAN_CONFIG" ] || die "no $DEBIAN_CONFIG: make deps (package linux-config-6.12)"
+		# gcc 12, as Debian builds its 6.12 packages for Debian 12 (the
+		# config's CONFIG_CC_VERSION_TEXT), so this is the C path as
+		# shipped; no LLVM, no Rust (the config has none).
+		dmake() { make -s -C "$MATRIX_SRC" O="$mobj" ARCH=x86_64 CC="${DEBIAN_CC:-gcc}" "$@"; }
+		mkdir -p "$mobj"
+		xz -dc "$DEBIAN_CONFIG" > "$mobj/.config.debian"
+		if ! cmp -s "$mobj/.config.debian" "$mobj/.config.orig" 2>/dev/null || [ ! -f "$mobj/.config" ]; then
+			cp "$mobj/.config.debian" "$mobj/.config"
+			dmake olddefconfig >/dev/null
+			cp "$mobj/.config.debian" "$mobj/.config.orig"
+		fi
+		msg "debian-amd64: $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$mobj/.config") in the config, $(${DEBIAN_CC:-gcc} --version | head -n 1) here"
+		grep -q '^CONFIG_RUST=y' "$mobj/.config" && msg "debian-amd64: the config has Rust"
+		for o in CONFIG_SECCOMP=y CONFIG_CHECKPOINT_RESTORE=y; do
+			grep -qx "$o" "$mobj/.config" || die "the Debian config lost $o"
+		done
+		# The kernel C files the series changes (not user space: tools/,
+		# samples/; rust/ only with CONFIG_RUST), and the callers of the
+		# seccomp hooks in the syscall entry, which include the changed
+		# <linux/ptrace.h> and <linux/seccomp.h>.
+		objs=
+		for f in $(git -C "$MATRIX_SRC" diff --name-only "$BASE_TAG" HEAD -- '*.c') \
+			kernel/entry/common.c arch/x86/kernel/ptrace.c; do
+			case $f in
+			tools/*|samples/*) continue ;;
+			rust/*) grep -qx 'CONFIG_RUST=y' "$mobj/.config" || { msg "debian-amd64: $f: not built (no Rust)"; continue; } ;;
+			esac
+			case " $objs " in *" ${f%.c}.o "*) ;; *) objs="$objs ${f%.c}.o" ;; esac
+		done
+		msg "debian-amd64: compiling$objs"
+		# shellcheck disable=SC2086
+		dmake -j"${JOBS:-$(nproc)}" $objs
+		for o in $objs; do
+			[ -s "$mobj/$o" ] || die "$o was not built"
+			msg "debian-amd64: $o built"
+		done ;;
+	arm64)
+		msg "not built yet: needs ARCH=arm64 LLVM=1 with Debian's rust-web aarch64 target (rust-src has it; the kernel needs its arm64 target.json), qemu-system-arm (qemu-system-aarch64), an aarch64 static busybox and the selftests cross-built (gcc-aarch64-linux-gnu), and boot.sh taught qemu-system-aarch64 -M virt"
+		exit 4 ;;
+	*) die "unknown matrix entry: $name" ;;
+	esac
+	exit 0
+fi
+
+level=${1:-${MATRIX:-all}}
+[ $# -gt 0 ] && shift
+case $level in
+cheap) entries="rust-schedstats-n rust-n no-cr" ;;
+all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debian-amd64 arm64" ;;
+*) die "MATRIX=$level: the levels are cheap (make check) and all (make check-full)" ;;
+esac
+[ $# -gt 0 ] && entries=$*
+
+mkdir -p "$MRES" "$RESULTS/host"
+rm -f "$RESULTS/host/matrix.tap"
+files=
+fail=0
+for e in $entries; do
+	log=$MRES/$e.log
+	msg "matrix $BASE: $e (log in $log)"
+	start=$(date +%s)
+	rc=0
+	sh "$0" --entry "$e" > "$log" 2>&1 || rc=$?
+	secs=$(( $(date +%s) - start ))
+	what="$e (${secs}s): $(sed -n "s/^#   $e  *//p" "$0" | head -n 1)"
+	if [ $rc = 4 ]; then
+		$TAP skip "$what" "$(tail -n 1 "$log")" > "$MRES/$e.tap"
+	else
+		$TAP status "$what" $rc > "$MRES/$e.tap"
+		[ $rc = 0 ] || { fail=1; tail -n 15 "$log" | sed 's/^/# /' >> "$MRES/$e.tap"; }
+	fi
+	tail -n 1 "$MRES/$e.tap" | sed "s/^/matrix $BASE: /" >&2
+	files="$files $MRES/$e.tap"
+done
+# shellcheck disable=SC2086
+$TAP merge $files > "$RESULTS/host/matrix.tap"
+exit $fail
