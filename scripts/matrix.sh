@@ -30,6 +30,9 @@ TAP="python3 $TOP/scripts/tap.py"
 MDIR=$BUILD/matrix
 MRES=$RESULTS/matrix
 MATRIX_SRC=${MATRIX_SRC:-$SRC}
+# What an entry's first build is copied from (see build() below): the
+# check's Rust kernel when the entries build from its tree.
+if [ "$MATRIX_SRC" = "$SRC" ]; then seed=${MATRIX_SEED-$OBJ}; else seed=${MATRIX_SEED:-}; fi
 DEBIAN_CONFIG=${DEBIAN_CONFIG:-/usr/src/linux-config-6.12/config.amd64_none_amd64.xz}
 
 # One entry, run as its own process so that set -e holds in it.  Its
@@ -39,8 +42,20 @@ if [ "${1:-}" = --entry ]; then
 	name=$2
 	mkdir -p "$MDIR/$name" "$MRES/$name"
 	mobj=$MDIR/$name/obj
-	# Build the entry's kernel: the check's fragments plus its own.
+	# Build the entry's kernel: the check's fragments plus its own.  A
+	# first build starts from a copy of the check's Rust kernel (built
+	# from the same tree), so that kbuild rebuilds only what the entry's
+	# options change, and the kernel crate: a fresh build directory
+	# would redo every step ccache does not cache (MATRIX_SEED= turns
+	# it off, or names another build directory of MATRIX_SRC).
 	build() {	# $1: its fragment, under config/
+		if [ ! -f "$mobj/.config" ] && [ -n "$seed" ] && [ -f "$seed/.config" ] &&
+		   [ -f "$seed/vmlinux" ]; then
+			msg "matrix: starting from a copy of $seed"
+			rm -rf "$mobj"
+			cp -a "$seed" "$mobj"
+			rm -f "$mobj/.fragments"
+		fi
 		OBJ=$mobj SRC=$MATRIX_SRC EXTRA_CONFIG=$TOP/config/$1 "$TOP/scripts/kernel.sh"
 	}
 	# Boot it with the check's initramfs, the suites named in $1 only.
@@ -105,7 +120,7 @@ if [ "${1:-}" = --entry ]; then
 			dmake olddefconfig >/dev/null
 			cp "$mobj/.config.debian" "$mobj/.config.orig"
 		fi
-		msg "debian-amd64: $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$mobj/.config") in the config, $(${DEBIAN_CC:-gcc} --version | head -n 1) here"
+		msg "debian-amd64: Debian built it with $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$mobj/.config.debian"); here $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$mobj/.config")"
 		grep -q '^CONFIG_RUST=y' "$mobj/.config" && msg "debian-amd64: the config has Rust"
 		for o in CONFIG_SECCOMP=y CONFIG_CHECKPOINT_RESTORE=y; do
 			grep -qx "$o" "$mobj/.config" || die "the Debian config lost $o"
