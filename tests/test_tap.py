@@ -286,6 +286,18 @@ class Compare(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn('kunit seccomp_suspend: 2 tests built only on rust', md)
 
+    def test_kernel_without_rust_runs_no_kunit(self):
+        # The C reference without Rust: KUnit prints an empty plan.
+        def change(label, d):
+            if label == 'c':
+                self.write(d, 'kunit.tap', 'KTAP version 1\n1..0\n')
+            else:
+                self.write(d, 'kunit.tap', self.KTAP.replace('ok 2 other', 'ok 2 rust_doctests_kernel'))
+        rc, out, md = self.run_compare(change)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('| kunit | 4 ok, 0 not ok, 0 skip | 0 ok, 0 not ok, 0 skip | 4 ok, 0 not ok, 0 skip | yes |', md)
+        self.assertIn('kunit rust_doctests_kernel: 2 tests built only on rust, base', md)
+
     def test_doctests_the_series_adds(self):
         doc = ('KTAP version 1\n1..1\n    KTAP version 1\n    1..%d\n    ok 1 old\n%s'
                'ok 1 rust_doctests_kernel\n')
