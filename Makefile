@@ -150,6 +150,14 @@ endif
 	@$(MAKE) --no-print-directory initramfs $(if $(filter full ci,$(LEVEL)),reference-kernel) \
 		$(if $(filter full,$(LEVEL)),base-kernel)
 	@cut -d' ' -f1 $(BUILD_DIR)/initramfs/etc/suites > $(RES)/suites
+# The functions C calls in Rust are for kernel/ptrace.c and kernel/seccomp.c
+# alone: no EXPORT_SYMBOL list of the Rust build names them (the kernel
+# crate's lists every global function of the crate).
+	@rc=0; grep -HwE 'rust_ptrace_check_options|rust_seccomp_check_filter_access' \
+		$(BUILD_DIR)/obj/rust/exports_*_generated.h >&2 && rc=1; \
+	ls $(BUILD_DIR)/obj/rust/exports_kernel_generated.h >/dev/null || rc=1; \
+	python3 $(S)/tap.py status 'the Rust entry points C calls are not exported to modules' $$rc \
+		> $(RES)/host/exports.tap
 ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif

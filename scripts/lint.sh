@@ -23,7 +23,7 @@ trap 'rm -f "$log"' EXIT
 n=0
 fails=0
 count=0
-[ $cp = 1 ] && count=$(series_patches | wc -l)
+[ $cp = 1 ] && count=$(($(series_patches | wc -l) + 1))
 [ $build = 1 ] && count=$((count + 4))
 [ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$count"
 result() {	# $1: 0 or not, $2: name; the log is shown on failure
@@ -48,6 +48,18 @@ result() {	# $1: 0 or not, $2: name; the log is shown on failure
 		--show-types "$PATCHES/$p") > "$log" 2>&1
 	result $? "checkpatch --strict $p"
 done
+# Rust reads a task's state only through C helpers with C's own marked
+# reads: no Rust line the series adds reads a field of a C struct itself
+# (a volatile read is no atomic one, and bindgen's layout can be wrong).
+if [ $cp = 1 ]; then
+	for p in $(series_patches); do
+		awk -v p="$p" '/^\+\+\+ b\// { rs = /\.rs$/ }
+			rs && /^\+/ && /read_volatile|offset_of!|addr_of!\(\(\*/ { print p ": " $0 }' \
+			"$PATCHES/$p"
+	done > "$log"
+	[ ! -s "$log" ]
+	result $? "no Rust line of the series reads a C struct field itself"
+fi
 
 [ $build = 1 ] || { [ $fails = 0 ]; exit; }
 
