@@ -3,8 +3,9 @@
 # Boots three kernels of the same config under QEMU TCG with -icount
 # shift=0,sleep=off (one virtual ns per guest instruction; one CPU): the
 # base without the series (build/$BASE/base/obj), the series with the Rust
-# policy (build/$BASE/obj) and the series with the C policy
-# (build/$BASE/obj-ref); each runs /etc/bench (tests/bench/syscall_bench.c
+# policy (build/$BASE/obj) and the series with the C policy, Rust still on
+# (build/$BASE/matrix/rust-c-policy/obj: the C reference kernel has no
+# Rust, and that alone changes the cost of the ptrace paths); each runs /etc/bench (tests/bench/syscall_bench.c
 # and the upstream seccomp_benchmark) $RUNS times.  Then
 # results/$BASE/bench.md: the table, whether the runs agree, and
 # scripts/bloat-o-meter of the series over the base.
@@ -19,7 +20,7 @@ for k in base rust c; do
 	case $k in
 	base) kernel=$BUILD/base/obj ;;
 	rust) kernel=$OBJ ;;
-	c) kernel=$BUILD/obj-ref ;;
+	c) kernel=$BUILD/matrix/rust-c-policy/obj ;;
 	esac
 	[ -f "$kernel/arch/x86/boot/bzImage" ] || die "no kernel in $kernel; run: make bench (it builds them)"
 	run=1
@@ -38,6 +39,6 @@ done
 
 # Text of the series over the base: scripts/bloat-o-meter, text symbols.
 "$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$OBJ/vmlinux" > "$OUT/bloat-rust.txt"
-"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$BUILD/obj-ref/vmlinux" > "$OUT/bloat-c.txt"
+"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$BUILD/matrix/rust-c-policy/obj/vmlinux" > "$OUT/bloat-c.txt"
 python3 "$TOP/scripts/bench.py" "$OUT" "$RUNS" > "$RESULTS/bench.md"
 cat "$RESULTS/bench.md"
