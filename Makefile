@@ -197,7 +197,7 @@ matrix: initramfs
 # The cost of the series: base, Rust and C kernels under -icount.
 # The C column is the config matrix's rust-c-policy kernel (Rust on, the C
 # policy): the C reference kernel has no Rust, and that alone changes the
-# cost of the ptrace paths (18 instructions less per PTRACE_SETOPTIONS on 7.2).
+# cost of the ptrace paths (7.2: 16 instructions less per PTRACE_SETOPTIONS).
 bench: initramfs base-kernel
 	@$(S)/matrix.sh --entry rust-c-policy
 	@$(S)/bench.sh

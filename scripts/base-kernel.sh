@@ -23,7 +23,7 @@ fi
 [ "$(git -C "$WT" rev-parse HEAD)" = "$(kgit rev-parse "$BASE_TAG^{commit}")" ] ||
 	git -C "$WT" checkout -q --detach "$BASE_TAG"
 # With CONFIG_SCHEDSTATS (config/reference/base-schedstats.config): the
-# base lacks the 7.2 queue's bindgen fix, and its stock Rust doctests fail
+# base lacks the queues' bindgen fix, and its stock Rust doctests fail
 # without it.
 OBJ=$BUILD/base/obj SRC=$WT LENIENT=1 EXTRA_CONFIG=$TOP/config/reference/base-schedstats.config \
 	"$TOP/scripts/kernel.sh"

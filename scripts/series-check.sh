@@ -39,9 +39,6 @@ done
 
 FRAGS="$TOP/config/00-guest.config $TOP/config/10-seccomp.config $TOP/config/20-rust.config
 $TOP/config/40-samples.config $TOP/config/series-check.config"
-# A queue without the bindgen fix for struct sched_statistics (6.12's, for
-# now) builds only with SCHEDSTATS on.
-[ -f "$TOP/config/$BASE/25-schedstats.config" ] && FRAGS="$FRAGS $TOP/config/$BASE/25-schedstats.config"
 # What a clean run is remembered by: the series, the config and the tools.
 series_exists
 # shellcheck disable=SC2086
