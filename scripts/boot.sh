@@ -38,8 +38,16 @@ qemu_cmd() {
 	*) acc="-accel tcg,thread=multi -cpu max" smp=2 ;;
 	esac
 	# ICOUNT=1: one virtual nanosecond per guest instruction, on one CPU
-	# (icount needs single-threaded TCG), for make bench.
-	[ "${ICOUNT:-0}" = 1 ] && acc="-accel tcg,thread=single -cpu max -icount shift=0,sleep=off" smp=1
+	# (icount needs single-threaded TCG), for make bench.  Nothing of the
+	# host's may reach the guest either, or two boots of one kernel run
+	# different instructions (7.2's SEIZE cycles took two paths 3% apart):
+	# no RDRAND/RDSEED, a fixed clock, no KASLR, no mmap randomization.
+	if [ "${ICOUNT:-0}" = 1 ]; then
+		acc="-accel tcg,thread=single -cpu max,rdrand=off,rdseed=off"
+		acc="$acc -icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm"
+		smp=1
+		KERNEL_ARGS="nokaslr norandmaps ${KERNEL_ARGS:-}"
+	fi
 	q_con=$2 q_out=$3 q_mode=$4
 	# shellcheck disable=SC2086
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \

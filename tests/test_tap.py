@@ -10,6 +10,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'scripts'))
 import tap  # noqa: E402
 import bench  # noqa: E402
+import s8  # noqa: E402
 
 
 def counts(text):
@@ -502,6 +503,34 @@ class BenchReport(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn('| 448.3 | 449.3 | 1.002 |', md)
 
+    def test_suspended_task_reported_not_judged(self):
+        # S8 is about tasks that are not suspended: a suspended task's
+        # extra instruction is shown, and does not fail the bench.
+        def change(k, r, fig):
+            if k != 'base':
+                fig['getppid_suspended'] += 1
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 0, md)
+        self.assertIn('| getppid(), filter suspended by a tracer | 223.2 | 224.2 | +1.0 |', md)
+
+    def test_suspended_task_missing(self):
+        def change(k, r, fig):
+            if k == 'rust':
+                del fig['getppid_suspended']
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('| getppid(), filter suspended by a tracer | missing |', md)
+
+    def test_hot_path_cheaper_than_base(self):
+        # A base that happens to run half an instruction more a call
+        # (7.2's getppid(), 204.5 against 204.0) is no cost of the series.
+        def change(k, r, fig):
+            if k == 'base':
+                fig['getppid'] += 0.5
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 0, md)
+        self.assertIn('| 189.6 | 189.1 | 0.997 |', md)
+
     def test_rust_option_path_slower(self):
         def change(k, r, fig):
             if k == 'rust':
@@ -517,6 +546,81 @@ class BenchReport(unittest.TestCase):
         rc, md = self.run_bench(change)
         self.assertEqual(rc, 1)
         self.assertIn('| read(fd, buf, 0) in strict mode | missing |', md)
+
+
+class S8Gate(unittest.TestCase):
+    """scripts/s8.py: the entry path's functions, base against series."""
+
+    # llvm-objdump -d --no-show-raw-insn output, cut down.
+    BASE = """
+ffffffff812ec6d0 <__secure_computing>:
+ffffffff812ec6d0:      	movq	%gs:-0x7e411ff8, %rax
+ffffffff812ec6df:      	testb	$0x1, 0x33(%rax)
+ffffffff812ec6e4:      	jne	0xffffffff812ec72a <__secure_computing+0x5a>
+ffffffff812ec725:      	callq	0xffffffff81252050 <do_exit>
+ffffffff812ec72c:      	retq
+
+ffffffff81000100 <do_syscall_64>:
+ffffffff81000100:      	callq	0xffffffff812ec6d0 <__secure_computing>
+ffffffff81000105:      	lock
+ffffffff81000106:      	incl	(%rax)
+ffffffff81000108:      	callq	*%rax
+ffffffff8100010a:      	retq
+"""
+
+    def files(self, series_text):
+        import tempfile
+        d = tempfile.mkdtemp()
+        paths = []
+        for name, text in (('base', self.BASE), ('series', series_text)):
+            path = os.path.join(d, name)
+            with open(path, 'w') as f:
+                for fn, (n, locks, calls) in sorted(s8.summarize(text.splitlines()).items()):
+                    f.write('%s %d %d %s\n' % (fn, n, locks, ','.join(calls) or '-'))
+            paths.append(path)
+        return paths
+
+    def test_summary(self):
+        got = s8.summarize(self.BASE.splitlines())
+        self.assertEqual(got['__secure_computing'], (5, 0, ['do_exit']))
+        self.assertEqual(got['do_syscall_64'], (5, 1, ['*%rax', '__secure_computing']))
+
+    def test_same_code(self):
+        ok, text = s8.compare(*self.files(self.BASE))
+        self.assertTrue(ok, text)
+        self.assertIn('__secure_computing 5/5', text)
+
+    def test_other_instruction_same_count(self):
+        # The READ_ONCE() test: btl for testb, nothing more.
+        ok, text = s8.compare(*self.files(self.BASE.replace('testb\t$0x1, 0x33', 'btl\t$0x18, 0x30')))
+        self.assertTrue(ok, text)
+
+    def test_one_instruction_more(self):
+        series = self.BASE.replace('ffffffff812ec72c:', 'ffffffff812ec72b:      \tnop\nffffffff812ec72c:')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('__secure_computing() has 6 instructions, the base 5', text)
+
+    def test_call_out(self):
+        series = self.BASE.replace('\tmovq\t%gs:-0x7e411ff8, %rax',
+                                   '\tcallq\t0xffffffff81400000 <rust_helper_seccomp_suspended>', 1)
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('__secure_computing() calls rust_helper_seccomp_suspended', text)
+
+    def test_lock(self):
+        series = self.BASE.replace('\ttestb\t$0x1, 0x33(%rax)', '\tlock\n ffffffff812ec6e0: \tincl\t(%rax)')
+        series = series.replace('ffffffff812ec6d0:      \tmovq\t%gs:-0x7e411ff8, %rax\n', '', 1)
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('__secure_computing() has 1 locked instructions, the base 0', text)
+
+    def test_function_gone_or_new(self):
+        series = self.BASE.replace('<do_syscall_64>:', '<do_syscall_64_new>:')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('do_syscall_64() is gone', text)
+        self.assertIn('do_syscall_64_new() is new', text)
 
 
 def main():
