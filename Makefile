@@ -162,6 +162,13 @@ ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif
 	@$(call boot_check,,the Rust kernel,boot,$(RES))
+# Its KUnit results read by the tree's own KTAP parser as well: kunit.py
+# must find every case passed, as tap.py does.
+	@rc=0; /usr/bin/python3 $(BUILD_DIR)/linux/tools/testing/kunit/kunit.py parse \
+		$(RES)/kunit.tap > $(RES)/host/kunit-py.log 2>&1 || rc=$$?; \
+	python3 $(S)/tap.py status "tools/testing/kunit/kunit.py parse of the Rust kernel's KUnit \
+		results: $$(grep -o 'Ran [0-9]* tests.*' $(RES)/host/kunit-py.log)" $$rc \
+		> $(RES)/host/kunit_py.tap
 ifneq ($(filter full ci,$(LEVEL)),)
 	@$(call boot_check,$(REF_BOOT),the C reference kernel,boot-ref,$(REF_RES))
 endif

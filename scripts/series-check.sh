@@ -4,6 +4,8 @@
 # build the kernel after each patch (incrementally, in one build directory,
 # build/$BASE/series-check/obj), and run checkpatch.pl --strict on each patch.  One line
 # per patch; fails if any patch does not apply, build, or pass checkpatch.
+# The base is built first, and the last line is the S8 gate: the syscall
+# entry path of the last prefix against the base's (scripts/s8.py).
 # The builds use the series' own options (the fragments FRAGS lists, with
 # config/series-check.config), not what only the guest suites need: a prefix
 # that changes a header or the kernel crate rebuilds much of the kernel,
@@ -101,8 +103,9 @@ line() {	# $1: ok or not ok, rest: text
 	if [ $tap = 1 ]; then echo "$*"; else msg "series-check: $*"; fi
 	echo "$*" >> "$tapfile"
 }
-printf 'TAP version 13\n1..%d\n' "$total" > "$tapfile"
-[ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' "$total"
+# One line per patch, and the S8 gate after them.
+printf 'TAP version 13\n1..%d\n' $((total + 1)) > "$tapfile"
+[ $tap = 1 ] && printf 'TAP version 13\n1..%d\n' $((total + 1))
 # checkpatch first: it needs no build, so a style error shows at once.
 cpdir=$(mktemp -d)
 trap 'rm -rf "$cpdir" "$mt"' EXIT
@@ -117,6 +120,26 @@ for p in $(series_patches); do
 		fails=$((fails + 1))
 	fi
 done
+# The base itself is built first (once per config and tools), in the
+# same build directory, so that the first prefix builds on it
+# incrementally: the S8 gate after the last prefix compares the syscall
+# entry path of the two (scripts/s8.py), at the cost of one incremental
+# build.
+s8base=$BUILD/series-check/s8-base.$cfgkey
+s8series=$BUILD/series-check/s8-series
+objdump=llvm-objdump$LLVM_SUFFIX
+if [ ! -s "$s8base" ]; then
+	start=$(date +%s)
+	configured=1
+	if OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1 &&
+	   python3 "$TOP/scripts/s8.py" summary "$objdump" "$SOBJ/vmlinux" > "$s8base.tmp"; then
+		mv "$s8base.tmp" "$s8base"
+		msg "series-check: the base built ($(( $(date +%s) - start ))s)"
+	else
+		rm -f "$s8base.tmp"
+		msg "series-check: the base did not build; see $log"
+	fi
+fi
 for p in $(series_patches); do
 	n=$((n + 1))
 	start=$(date +%s)
@@ -151,6 +174,24 @@ for p in $(series_patches); do
 	[ "$pc" = FAIL ] && res="not ok"
 	line "$res $n $p: build $build, checkpatch $pc ($(( $(date +%s) - start ))s)"
 done
+# S8: the last prefix, built (a make that finds it up to date takes
+# seconds), against the base.
+n=$((n + 1))
+start=$(date +%s)
+s8="S8: the syscall entry path of a task that is not suspended, the series against the base"
+if [ ! -s "$s8base" ]; then
+	line "not ok $n $s8: the base did not build"
+	fails=$((fails + 1))
+elif ! { wmake olddefconfig && wmake -j"$jobs" bzImage; } ||
+     ! python3 "$TOP/scripts/s8.py" summary "$objdump" "$SOBJ/vmlinux" > "$s8series"; then
+	line "not ok $n $s8: the series did not build"
+	fails=$((fails + 1))
+elif found=$(python3 "$TOP/scripts/s8.py" compare "$s8base" "$s8series"); then
+	line "ok $n $s8: $found ($(( $(date +%s) - start ))s)"
+else
+	line "not ok $n $s8: $found"
+	fails=$((fails + 1))
+fi
 [ $fails = 0 ] || die "$fails failures; see $log"
 printf '%s\n' "$key" > "$okfile"
 msg "series-check: every prefix builds and every patch is checkpatch --strict clean"
