@@ -18,17 +18,17 @@ ST=$BUILD/selftests
 ROOT=$BUILD/initramfs
 OUT=$BUILD/initramfs.cpio.gz
 
-# Selftests: the kernel's own Makefiles, statically linked so the guest
+# Selftests: built and installed as a distribution's CI does it, with the
+# kselftest Makefile's install target (run_kselftest.sh, its runner and
+# kselftest-list.txt beside the programs), statically linked so the guest
 # needs no libc.  Only what changed is rebuilt.
-build_selftests() {	# $1: directory under tools/testing/selftests
-	mkdir -p "$ST/$1"
-	make -s -C "$SRC/tools/testing/selftests/$1" OUTPUT="$ST/$1" CC=gcc \
-		KHDR_INCLUDES="-isystem $OBJ/usr/include" \
-		LDFLAGS="-static -pthread" >/dev/null ||
-		die "building the $1 selftests failed"
-}
-build_selftests seccomp
-build_selftests ptrace
+KST=$ST/kselftest
+make -s -C "$SRC/tools/testing/selftests" O="$ST/build" TARGETS="seccomp ptrace" \
+	KSFT_INSTALL_PATH="$KST" CC=gcc KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+	LDFLAGS="-static -pthread" install >/dev/null ||
+	die "building and installing the seccomp and ptrace selftests failed"
+[ -x "$KST/run_kselftest.sh" ] && [ -s "$KST/kselftest-list.txt" ] ||
+	die "the kselftest install in $KST has no run_kselftest.sh or kselftest-list.txt"
 
 # The series' sample tracer, when the tree has it (statically, like the
 # selftests; kbuild builds it too, dynamically, with CONFIG_SAMPLE_SECCOMP).
@@ -89,31 +89,49 @@ sed -n 's/^criu=//p' "$TOP/config/criu-trixie.pkgs" |
 cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
 chmod +x "$ROOT/tests/criu-check"
 
-for t in "$ST"/syscall_bench "$ST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/seccomp/seccomp_bpf "$ST"/seccomp/seccomp_suspend "$ST"/suspend "$ST"/ptrace/*; do
+for t in "$ST"/syscall_bench "$KST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/suspend "$KST"/ptrace/vmaccess; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
-cp "$SRC/tools/testing/selftests/seccomp/settings" "$ROOT/tests/seccomp.settings"
+# The kselftests as installed, run by their own runner, which times each
+# program out with coreutils' timeout (busybox's lacks --foreground) after
+# the time its directory's settings file gives (45 s by default).
+cp -a "$KST" "$ROOT/kselftest"
+cp /usr/bin/timeout "$ROOT/usr/bin/timeout"
 
 # The suites, in the order they run: name, timeout (s), kind, command.
 # Each timeout is several times the suite's time here under TCG with the
 # cores shared; the guest's own timeout (boot.sh) is their sum plus the
 # boot, so a suite that hangs is killed and reported by itself and the
 # suites after it still run.
+# A kselftest is a suite of its own, run_kselftest.sh -t DIR:PROGRAM, named
+# PROGRAM (seccomp) or ptrace_PROGRAM; its timeout here is the runner's for
+# it (the settings file's, else 45 s) plus 60 s, so that the runner
+# reports a hang itself.
+ksft_timeout() {	# $1: directory
+	secs=
+	[ -f "$KST/$1/settings" ] && secs=$(sed -n 's/^timeout=//p' "$KST/$1/settings")
+	echo $(( ${secs:-45} + 60 ))
+}
+ksft() {	# $1: DIR:PROGRAM, $2: suite name
+	echo "$2 $(ksft_timeout "${1%%:*}") tap /kselftest/run_kselftest.sh -t $1"
+}
 {
 	echo "implementation 30 tap /tests/implementation"
-	echo "seccomp_bpf 300 tap /tests/seccomp_bpf"
-	[ -x "$ROOT/tests/seccomp_suspend" ] &&
-		echo "seccomp_suspend 180 tap /tests/seccomp_suspend"
+	ksft seccomp:seccomp_bpf seccomp_bpf
+	grep -qx seccomp:seccomp_suspend "$KST/kselftest-list.txt" &&
+		ksft seccomp:seccomp_suspend seccomp_suspend
 	[ -x "$ROOT/tests/suspend" ] &&
 		echo "sample_suspend 60 exit /tests/suspend"
 	echo "criu_check 60 exit /tests/criu-check"
 	echo "criu 400 tap /tests/criu_seccomp"
-	echo "ptrace_get_syscall_info 60 tap /tests/get_syscall_info"
-	echo "ptrace_peeksiginfo 60 exit /tests/peeksiginfo"
-	# vmaccess's "attach" expects the de_thread() rework that never went
-	# upstream: it hangs to its timeout on the unmodified 6.12 tree too.
+	# Every ptrace selftest the tree has, through the runner, but
+	# vmaccess: its "attach" case expects the de_thread() rework that never
+	# went upstream and hangs to its timeout on the unmodified 6.12 tree
+	# too, and the runner cannot pass the -T that leaves it out.
+	for t in $(sed -n 's/^ptrace://p' "$KST/kselftest-list.txt"); do
+		[ "$t" = vmaccess ] || ksft "ptrace:$t" "ptrace_$t"
+	done
 	echo "ptrace_vmaccess 60 tap /tests/vmaccess -T attach"
-	echo "ptrace_get_set_sud 60 tap /tests/get_set_sud"
 } > "$ROOT/etc/suites"
 
 # make bench's list: our cases, then the upstream benchmark with a fixed

@@ -32,6 +32,11 @@ SPLATS = [
         r'general protection fault',
         r'detected stalls? on CPU',
         r'hung_task',
+        # The debug flavour's (config/matrix/debug.config) own reports.
+        r'blocked for more than \d+ seconds',
+        r'new suspected memory leaks',
+        r'\bkernel BUG at\b',
+        r'\bpanicked at\b',
     )
 ]
 
@@ -161,6 +166,39 @@ def split_guest(text):
     return order, suites
 
 
+KSFT_TEST = re.compile(r'^# selftests: \S+: \S+$')
+KSFT_END = re.compile(r'^(?:not )?ok \d+ selftests: \S+: \S+')
+
+
+def unwrap_kselftest(lines):
+    """The kselftest runner's output (run_kselftest.sh) as nested TAP.
+
+    The runner prints one TAP line per test program and the program's own
+    TAP as '# ' comments between the program's '# selftests: DIR: NAME'
+    header and its result; here those lines become a subtest, indented
+    under that result, so that each of the program's tests counts (and a
+    program that stopped early or timed out shows as such).  Other output
+    is left as it is."""
+    out = []
+    inner = False
+    for raw in lines:
+        line = strip_console(raw)
+        if KSFT_TEST.match(line):
+            inner = True
+            out.append(line)
+            continue
+        if inner and KSFT_END.match(line):
+            inner = False
+            out.append(line)
+            continue
+        if inner:
+            body = line[2:] if line.startswith('# ') else line.lstrip('#')
+            out.append('    ' + body)
+            continue
+        out.append(line)
+    return out
+
+
 def kunit_from_console(text):
     """The KUnit KTAP that the kernel printed at boot, or None."""
     lines = [strip_console(line) for line in text.splitlines()]
@@ -227,6 +265,7 @@ def collect(results, expect=(), host=True):
     order, parts = split_guest(guest)
     for name in order:
         lines, rc = parts[name]
+        lines = unwrap_kselftest(lines)
         with open(os.path.join(results, name + '.tap'), 'w') as f:
             f.write('\n'.join(lines) + '\n')
         s = parse(lines, name)

@@ -98,6 +98,16 @@ class Console(unittest.TestCase):
         found = tap.splats(self.read('console-warn.log'))
         self.assertTrue(any(x.startswith('WARNING: CPU:') for x in found))
 
+    def test_debug_reports_found(self):
+        # What the debug flavour prints: KFENCE, kmemleak's scan, the hung
+        # task detector, a Rust panic.
+        for line in ('[   12.5] BUG: KFENCE: use-after-free read in foo+0x1/0x2',
+                     '[   70.1] kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
+                     '[  250.0] INFO: task sh:42 blocked for more than 122 seconds.',
+                     "[    3.1] rust_kernel: panicked at rust/kernel/ptrace.rs:10:5:",
+                     '[    3.2] kernel BUG at rust/helpers/bug.c:7!'):
+            self.assertEqual(len(tap.splats(line + '\n')), 1, line)
+
     def test_clean_boot(self):
         self.assertEqual(tap.splats(self.read('console-clean.log')), [])
 
@@ -621,6 +631,69 @@ ffffffff8100010a:      	retq
         self.assertFalse(ok)
         self.assertIn('do_syscall_64() is gone', text)
         self.assertIn('do_syscall_64_new() is new', text)
+
+
+class KselftestRunner(unittest.TestCase):
+    """tap.unwrap_kselftest on run_kselftest.sh's output."""
+
+    OUT = """TAP version 13
+1..1
+# timeout set to 180
+# selftests: seccomp: seccomp_suspend
+# TAP version 13
+# 1..3
+# # Starting 3 tests from 1 test cases.
+# ok 1 global.a
+# not ok 2 global.b
+# ok 3 global.c # SKIP no userns
+# # FAILED: 1 / 3 tests passed.
+not ok 1 selftests: seccomp: seccomp_suspend # exit=1
+"""
+
+    def run_parse(self, text):
+        lines = tap.unwrap_kselftest(text.splitlines())
+        return tap.parse(lines), tap.results_by_test(lines)
+
+    def test_inner_tests_count(self):
+        s, res = self.run_parse(self.OUT)
+        self.assertEqual((s.passed, s.failed, s.skipped, s.problems), (1, 1, 1, []))
+        self.assertEqual(res['selftests: seccomp: seccomp_suspend/global.b'], 'not ok')
+        self.assertEqual(res['selftests: seccomp: seccomp_suspend/global.c'], 'skip')
+
+    def test_timeout_in_the_runner(self):
+        out = self.OUT.replace('# not ok 2 global.b\n# ok 3 global.c # SKIP no userns\n# # FAILED: 1 / 3 tests passed.\n', '')
+        out = out.replace('# exit=1', '# TIMEOUT 180 seconds')
+        s, _ = self.run_parse(out)
+        self.assertEqual(s.status, 'FAIL')
+        self.assertEqual(s.failed, 1)
+        self.assertIn('1 of 3 subtest results', '; '.join(s.problems))
+
+    def test_program_without_tap(self):
+        out = """TAP version 13
+1..1
+# timeout set to 45
+# selftests: ptrace: peeksiginfo
+# PASS
+ok 1 selftests: ptrace: peeksiginfo
+"""
+        s, res = self.run_parse(out)
+        self.assertEqual((s.passed, s.failed, s.problems), (1, 0, []))
+        s, _ = self.run_parse(out.replace('ok 1 selftests', 'not ok 1 selftests'))
+        self.assertEqual(s.status, 'FAIL')
+
+    def test_runner_output_lost(self):
+        # /dev/stdout missing in the guest: the runner's inner lines went
+        # to a file, and the program's result alone is left.  Counted as
+        # one test, so a suite of many shows up as one in the report and
+        # the oracle's test names (the guest makes /dev/stdout now).
+        s, res = self.run_parse("TAP version 13\n1..1\n# selftests: seccomp: seccomp_bpf\n"
+                                "ok 1 selftests: seccomp: seccomp_bpf\n")
+        self.assertEqual(s.passed, 1)
+        self.assertEqual(list(res), ['selftests: seccomp: seccomp_bpf'])
+
+    def test_plain_tap_untouched(self):
+        text = 'TAP version 13\n1..1\n# comment\nok 1 x\n'
+        self.assertEqual(tap.unwrap_kselftest(text.splitlines()), text.splitlines())
 
 
 def main():
