@@ -23,7 +23,7 @@ REF_RES := $(RES)/ref
 
 .PHONY: all deps tree export export-check pin kernel initramfs run check check-full \
 	check-one check-guest check-reference reference-kernel lint series-check \
-	test-harness bench base-kernel matrix \
+	test-harness bench base-kernel matrix fuzz \
 	clean distclean help
 
 all: help
@@ -180,6 +180,12 @@ ifneq ($(filter full ci,$(LEVEL)),)
 	@python3 $(S)/tap.py compare $(RES)/host/oracle.tap $(RES)/oracle.md \
 		'Rust policy=$(RES)' 'C policy=$(REF_RES)' \
 		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)') || true
+	@echo "check $(BASE): the random sequences, step by step"; rc=0; \
+	python3 $(S)/fuzz.py compare 'Rust policy=$(RES)/fuzz.tap' 'C policy=$(REF_RES)/fuzz.tap' \
+		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)/fuzz.tap') \
+		> $(RES)/fuzz-report.txt 2>&1 || rc=$$?; cat $(RES)/fuzz-report.txt; \
+	python3 $(S)/tap.py status "the same seeded sequences give the same outcome at every step on every kernel: \
+		$$(tail -n 1 $(RES)/fuzz-report.txt)" $$rc > $(RES)/host/fuzz.tap
 endif
 # The config matrix last: two of its entries are the kernels booted above.
 ifneq ($(filter full ci,$(LEVEL)),)
@@ -208,6 +214,12 @@ matrix: initramfs
 bench: initramfs base-kernel
 	@$(S)/matrix.sh --entry rust-c-policy
 	@$(S)/bench.sh
+
+# Random differential testing (issue 14): SEQUENCES seeded operation
+# sequences from SEED on the unmodified base, the C reference and the Rust
+# kernel, compared step by step (scripts/fuzz.sh, scripts/fuzz.py).
+fuzz: initramfs base-kernel reference-kernel
+	@SEED=$(or $(SEED),1) SEQUENCES=$(or $(SEQUENCES),10000) $(S)/fuzz.sh
 
 # One base's build products and results (the kernel trees stay).
 clean:

@@ -55,6 +55,12 @@ if [ ! -x "$ST/syscall_bench" ] || [ "$BENCH" -nt "$ST/syscall_bench" ]; then
 		-isystem "$OBJ/usr/include" -o "$ST/syscall_bench" "$BENCH" ||
 		die "building $BENCH failed"
 fi
+# make fuzz's sequence runner (issue 14), static like the rest.
+FUZZ=$TOP/tests/fuzz/seccomp_fuzz.c
+if [ ! -x "$ST/seccomp_fuzz" ] || [ "$FUZZ" -nt "$ST/seccomp_fuzz" ]; then
+	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/seccomp_fuzz" "$FUZZ" ||
+		die "building $FUZZ failed"
+fi
 # Debian trixie's criu 4.1.1 with its own glibc and libraries
 # (scripts/criu-trixie.sh, pinned in config/criu-trixie.pkgs): Debian 12's
 # 3.17.1 cannot dump on 7.2, and 4.1.1 passes on both bases.
@@ -89,7 +95,7 @@ sed -n 's/^criu=//p' "$TOP/config/criu-trixie.pkgs" |
 cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
 chmod +x "$ROOT/tests/criu-check"
 
-for t in "$ST"/syscall_bench "$KST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/suspend "$KST"/ptrace/vmaccess; do
+for t in "$ST"/syscall_bench "$ST"/seccomp_fuzz "$KST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/suspend "$KST"/ptrace/vmaccess; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 # The kselftests as installed, run by their own runner, which times each
@@ -132,6 +138,11 @@ ksft() {	# $1: DIR:PROGRAM, $2: suite name
 		[ "$t" = vmaccess ] || ksft "ptrace:$t" "ptrace_$t"
 	done
 	echo "ptrace_vmaccess 60 tap /tests/vmaccess -T attach"
+	# Random differential testing: the same seeded sequences on every
+	# kernel the check boots, their outputs compared step by step on the
+	# host (scripts/fuzz.py; make fuzz runs longer ones).  About 100
+	# sequences a second here.
+	echo "fuzz 600 exit /tests/seccomp_fuzz ${FUZZ_SEED:-1} ${FUZZ_SEQUENCES:-10000}"
 } > "$ROOT/etc/suites"
 
 # make bench's list: our cases, then the upstream benchmark with a fixed

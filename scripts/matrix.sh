@@ -19,6 +19,8 @@
 #                      selftest, whose P1 cases must run and pass
 #   rust-c-policy      Rust on, SECCOMP_SUSPEND_RUST=n: builds
 #   no-multiuser       Rust on, MULTIUSER=n (the capable() stub): builds
+#   debug              the debug flavour (config/matrix/debug.config): every
+#                      suite passes and the console has no report
 #   debian-amd64       6.12: Debian's own amd64 config, olddefconfig, with
 #                      gcc as Debian builds it: the objects the series
 #                      touches compile
@@ -104,6 +106,18 @@ if [ "${1:-}" = --entry ]; then
 		build matrix/rust-c-policy.config ;;
 	no-multiuser)
 		build matrix/no-multiuser.config ;;
+	debug)
+		# Every option changes how every file is compiled, so this is a
+		# whole build whatever it starts from: no copy of the check's
+		# kernel (MATRIX_SEED= to build from nothing).
+		seed=
+		build matrix/debug.config
+		for o in KASAN PROVE_LOCKING UBSAN KFENCE DEBUG_KMEMLEAK RUST_OVERFLOW_CHECKS SECCOMP_SUSPEND_RUST; do
+			grep -qx "CONFIG_$o=y" "$mobj/.config" || die "$mobj lacks CONFIG_$o"
+		done
+		# Every suite; report-guest fails on any report in the console.
+		# shellcheck disable=SC2046
+		boot "$(cut -d' ' -f1 "$BUILD/initramfs/etc/suites" | paste -sd, -)" ;;
 	debian-amd64)
 		[ "$BASE" = 6.12 ] || { msg "Debian's config is linux-config-6.12's: the 6.12 queue's entry"; exit 4; }
 		[ -f "$DEBIAN_CONFIG" ] || die "no $DEBIAN_CONFIG: make deps (package linux-config-6.12)"
@@ -159,6 +173,7 @@ describe() {
 	no-cr) echo 'RUST=y, CHECKPOINT_RESTORE=n: builds, boots, and the P1 cases ran and passed (EINVAL on SETOPTIONS and SEIZE, root too)' ;;
 	rust-c-policy) echo 'RUST=y, SECCOMP_SUSPEND_RUST=n: builds' ;;
 	no-multiuser) echo 'RUST=y, MULTIUSER=n (the capable() stub): builds' ;;
+	debug) echo 'the debug flavour (KASAN, KFENCE, UBSAN, lockdep, kmemleak, Rust overflow checks): builds, every suite passes, no report in the console' ;;
 	debian-amd64) echo "Debian's amd64 config (linux-config-6.12), olddefconfig, gcc: the objects the series touches compile" ;;
 	arm64) echo 'ARCH=arm64 LLVM=1 with Rust: builds and boots under qemu-system-aarch64' ;;
 	*) echo "$1" ;;
@@ -171,7 +186,7 @@ case $level in
 # no-cr would be one more whole kernel on CI's clock: CHECKPOINT_RESTORE
 # is tested in <linux/ptrace.h>, which most of the kernel includes.
 cheap) entries="rust-schedstats-n rust-n" ;;
-all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debian-amd64 arm64" ;;
+all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debian-amd64 arm64 debug" ;;
 *) die "MATRIX=$level: the levels are cheap (make check) and all (make check-full)" ;;
 esac
 [ $# -gt 0 ] && entries=$*

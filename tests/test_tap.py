@@ -11,6 +11,7 @@ sys.path.insert(0, os.path.join(HERE, '..', 'scripts'))
 import tap  # noqa: E402
 import bench  # noqa: E402
 import s8  # noqa: E402
+import fuzz  # noqa: E402
 
 
 def counts(text):
@@ -694,6 +695,70 @@ ok 1 selftests: ptrace: peeksiginfo
     def test_plain_tap_untouched(self):
         text = 'TAP version 13\n1..1\n# comment\nok 1 x\n'
         self.assertEqual(tap.unwrap_kselftest(text.splitlines()), text.splitlines())
+
+
+class FuzzCompare(unittest.TestCase):
+    """scripts/fuzz.py: seccomp_fuzz outputs compared step by step."""
+
+    OUT = """# seccomp_fuzz seed 5 sequences 0..1
+0.0 tracee none, 0 filters, tracer
+0.1 seize 0x200000 = 0
+0.2 setoptions 0x100000000 = -1 EINVAL
+0.99 end
+1.0 tracee filter, 1 filters, tracer -SYS_ADMIN
+1.1 seize 0x200000 = -1 EPERM
+1.2 getppid = -1 E42
+1.99 end
+# done
+"""
+
+    def runs(self, *texts, suite_file=False):
+        import tempfile
+        d = tempfile.mkdtemp()
+        out = []
+        for i, t in enumerate(texts):
+            if suite_file:
+                t = 'TAP version 13\n1..1\n' + ''.join('# ' + x + '\n' for x in t.splitlines()) + 'ok 1 fuzz\n'
+            path = os.path.join(d, 'k%d' % i)
+            with open(path, 'w') as f:
+                f.write(t)
+            out.append(('k%d' % i, fuzz.read(path)))
+        return fuzz.compare(out)
+
+    def test_same(self):
+        ok, rep = self.runs(self.OUT, self.OUT, self.OUT)
+        self.assertTrue(ok, rep)
+        self.assertIn('all 2 sequences the same on k0, k1, k2', rep)
+        self.assertIn('k0: seed 5, 2 sequences, 8 steps', rep)
+
+    def test_suite_file_form(self):
+        ok, rep = self.runs(self.OUT, self.OUT, suite_file=True)
+        self.assertTrue(ok, rep)
+
+    def test_one_step_differs(self):
+        # The Rust path answering EINVAL where C answers EIO, once.
+        other = self.OUT.replace('0.2 setoptions 0x100000000 = -1 EINVAL', '0.2 setoptions 0x100000000 = -1 EIO')
+        ok, rep = self.runs(self.OUT, other)
+        self.assertFalse(ok)
+        self.assertIn('DIFFERENCE: seed 5, sequence 0, step 2 (rerun: seccomp_fuzz 5 1 0)', rep)
+        self.assertIn('    0.2 setoptions 0x100000000 = -1 EIO', rep)
+        self.assertNotIn('    0.99 end', rep)
+        self.assertIn('1 of 2 sequences differ: 0', rep)
+
+    def test_missing_step(self):
+        other = self.OUT.replace('1.2 getppid = -1 E42\n', '')
+        ok, rep = self.runs(self.OUT, other)
+        self.assertFalse(ok)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 2 (rerun: seccomp_fuzz 5 1 1)', rep)
+
+    def test_unfinished(self):
+        ok, rep = self.runs(self.OUT, self.OUT.replace('# done\n', ''))
+        self.assertFalse(ok)
+        self.assertIn('k1: seed 5, 2 sequences, 8 steps, DID NOT FINISH', rep)
+
+    def test_other_seed(self):
+        ok, rep = self.runs(self.OUT, self.OUT.replace('seed 5', 'seed 6'))
+        self.assertFalse(ok)
 
 
 def main():

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Random differential testing of seccomp suspension (issue 14): seeded
+ * sequences of operations over what the suspension policy and the syscall
+ * hook see, each step's observable outcome printed as one line.  The same
+ * seed gives the same sequences on every kernel, so the outputs of the
+ * unmodified base, the series' C path and its Rust path must be identical;
+ * scripts/fuzz.py compares them and names the first step that differs.
+ *
+ *   seccomp_fuzz SEED COUNT [FIRST]
+ *
+ * runs sequences FIRST .. FIRST+COUNT-1 of SEED.  Each sequence runs in a
+ * process of its own (the tracer), which sets up its own state at random
+ * (CAP_SYS_ADMIN kept or dropped, a user namespace, a seccomp filter of
+ * its own), forks a tracee that sets up its state at random (no seccomp,
+ * strict mode, one to three filters whose action for getppid() is any of
+ * seccomp's, with or without TSYNC) and then serves commands over a pipe,
+ * and then runs up to 12 random steps: PTRACE_SEIZE or PTRACE_SETOPTIONS
+ * with a random option word (unknown bits included), PTRACE_ATTACH,
+ * PTRACE_SECCOMP_GET_FILTER / _GET_METADATA with random indexes,
+ * PTRACE_DETACH, a getppid() in the tracee, /proc/PID/status's seccomp
+ * and tracer lines, and SIGKILL of the tracee.  Lines look like
+ *   7.3 seize 0x200001 = -1 EPERM
+ * and hold no PID, address or time.  Exit status 0, or 1 when the harness
+ * itself failed (a sequence that hung past its alarm).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <stddef.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PTRACE_O_SUSPEND_SECCOMP
+#define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
+#endif
+
+static uint64_t rng;
+
+/* splitmix64: the same numbers on every kernel and libc. */
+static uint64_t next(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int rnd(unsigned int n)
+{
+	return next() % n;
+}
+
+static const char *seq_id;
+static int step;
+
+static const char *err(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ESRCH: return "ESRCH";
+	case EIO: return "EIO";
+	case EINVAL: return "EINVAL";
+	case EACCES: return "EACCES";
+	case EBUSY: return "EBUSY";
+	case ENOENT: return "ENOENT";
+	case EMEDIUMTYPE: return "EMEDIUMTYPE";
+	case ENOSYS: return "ENOSYS";
+	case EFAULT: return "EFAULT";
+	default: {
+		static char buf[16];
+
+		snprintf(buf, sizeof(buf), "E%d", e);
+		return buf;
+	}
+	}
+}
+
+/* One line: "<seq>.<step> <what> = <ret> [errno]". */
+static void out(const char *what, long ret, int e)
+{
+	if (ret < 0)
+		printf("%s.%d %s = %ld %s\n", seq_id, step, what, ret, err(e));
+	else
+		printf("%s.%d %s = %ld\n", seq_id, step, what, ret);
+	fflush(stdout);
+}
+
+/* Run a call and print its outcome, errno read after it. */
+#define DO(what, call) do {			\
+	long _r;				\
+						\
+	errno = 0;				\
+	_r = (call);				\
+	out(what, _r, errno);			\
+} while (0)
+
+static void note(const char *what)
+{
+	printf("%s.%d %s\n", seq_id, step, what);
+	fflush(stdout);
+}
+
+/* The actions a tracee's filter may give getppid(). */
+static const struct {
+	const char *name;
+	unsigned int ret;
+} actions[] = {
+	{ "allow", SECCOMP_RET_ALLOW },
+	{ "errno", SECCOMP_RET_ERRNO | 42 },
+	{ "trap", SECCOMP_RET_TRAP },
+	{ "trace", SECCOMP_RET_TRACE | 7 },
+	{ "log", SECCOMP_RET_LOG },
+	{ "kill_thread", SECCOMP_RET_KILL_THREAD },
+	{ "kill_process", SECCOMP_RET_KILL_PROCESS },
+	{ "user_notif", SECCOMP_RET_USER_NOTIF },
+};
+
+static int install(unsigned int action, unsigned int flags)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = insns };
+
+	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+/* The tracee: serve getppid() requests until told to stop or killed. */
+static void tracee(int cmd, int res)
+{
+	char c;
+
+	while (read(cmd, &c, 1) == 1) {
+		long r = syscall(__NR_getppid);
+		int e = errno;
+		long reply[2] = { r < 0 ? -1 : 1, r < 0 ? e : 0 };
+
+		/* The parent's PID is not the same on every kernel: 1 = ok. */
+		if (write(res, reply, sizeof(reply)) != sizeof(reply))
+			break;
+	}
+	syscall(__NR_exit, 0);
+}
+
+static pid_t child;
+static int attached, seized, dead;
+
+static void reap(int status, const char *how)
+{
+	char buf[64];
+
+	if (WIFSIGNALED(status))
+		snprintf(buf, sizeof(buf), "%s: tracee killed by signal %d", how, WTERMSIG(status));
+	else
+		snprintf(buf, sizeof(buf), "%s: tracee exited %d", how, WEXITSTATUS(status));
+	note(buf);
+	dead = 1;
+	attached = 0;
+	seized = 0;
+}
+
+/*
+ * Bring an attached tracee to a ptrace stop and wait for it: a seized one
+ * with PTRACE_INTERRUPT, an attached one with SIGSTOP (which cont()
+ * suppresses).  Returns 0 when it is stopped, -1 when it died.
+ */
+static int stop_it(void)
+{
+	int status;
+
+	if (seized)
+		ptrace(PTRACE_INTERRUPT, child, 0, 0);
+	else
+		kill(child, SIGSTOP);
+	for (;;) {
+		if (waitpid(child, &status, __WALL) < 0) {
+			dead = 1;
+			return -1;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			reap(status, "stop");
+			return -1;
+		}
+		if (WIFSTOPPED(status))
+			return 0;
+	}
+}
+
+static void cont(void)
+{
+	ptrace(PTRACE_CONT, child, 0, 0);
+}
+
+/* An option word: a random set of the known options, sometimes a bit
+ * that is none (below or above bit 31), often the suspension bit. */
+static unsigned long option_word(void)
+{
+	static const unsigned long known[] = {
+		PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEFORK, PTRACE_O_TRACEVFORK,
+		PTRACE_O_TRACECLONE, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEVFORKDONE,
+		PTRACE_O_TRACEEXIT, PTRACE_O_TRACESECCOMP, PTRACE_O_EXITKILL,
+	};
+	unsigned long w = 0;
+
+	for (unsigned int i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (rnd(4) == 0)
+			w |= known[i];
+	if (rnd(2))
+		w |= PTRACE_O_SUSPEND_SECCOMP;
+	switch (rnd(8)) {
+	case 0: w |= 1UL << (8 + rnd(13)); break;	/* bits 8..20: none */
+	case 1: w |= 1UL << (22 + rnd(10)); break;	/* 22..31 */
+	case 2: if (sizeof(long) == 8) w |= 1UL << (32 + rnd(32)); break;
+	}
+	return w;
+}
+
+/* Ask the tracee for a getppid() and follow it to its answer or death. */
+static void call(int cmd, int res)
+{
+	long reply[2];
+	int status;
+	char buf[64];
+
+	if (dead) {
+		note("call: no tracee");
+		return;
+	}
+	if (write(cmd, "x", 1) != 1) {
+		note("call: tracee gone");
+		return;
+	}
+	for (int round = 0; round < 50; round++) {
+		struct pollfd p = { .fd = res, .events = POLLIN };
+
+		if (poll(&p, 1, 100) == 1) {
+			ssize_t n = read(res, reply, sizeof(reply));
+
+			if (n == sizeof(reply)) {
+				out("getppid", reply[0], (int)reply[1]);
+				return;
+			}
+			/* EOF: it died. */
+			if (waitpid(child, &status, __WALL) > 0 &&
+			    (WIFEXITED(status) || WIFSIGNALED(status)))
+				reap(status, "getppid");
+			else
+				note("getppid: pipe closed");
+			return;
+		}
+		/* No answer yet: a ptrace stop (a signal, a seccomp event)? */
+		pid_t w = waitpid(child, &status, __WALL | WNOHANG);
+
+		if (w <= 0)
+			continue;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			reap(status, "getppid");
+			return;
+		}
+		if (WIFSTOPPED(status)) {
+			int sig = WSTOPSIG(status);
+
+			if (status >> 16) {
+				snprintf(buf, sizeof(buf), "getppid: event stop %d", status >> 16);
+				note(buf);
+				ptrace(PTRACE_CONT, child, 0, 0);
+			} else {
+				snprintf(buf, sizeof(buf), "getppid: signal stop %d", sig);
+				note(buf);
+				ptrace(PTRACE_CONT, child, 0, sig == SIGSTOP ? 0 : sig);
+			}
+		}
+	}
+	note("getppid: no answer in 5 s");
+}
+
+static void status_lines(void)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", child);
+	f = fopen(path, "r");
+	if (!f) {
+		note("status: none");
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char buf[300];
+		int tp;
+
+		if (!strncmp(line, "Seccomp:", 8) || !strncmp(line, "Seccomp_filters:", 16)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(buf, sizeof(buf), "status %s", line);
+			note(buf);
+		} else if (sscanf(line, "TracerPid: %d", &tp) == 1) {
+			note(tp == 0 ? "status TracerPid: none" :
+			     tp == getpid() ? "status TracerPid: me" : "status TracerPid: other");
+		}
+	}
+	fclose(f);
+}
+
+static int capset_sys_admin(int keep)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(__NR_capget, &h, d))
+		return -1;
+	if (!keep)
+		d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return syscall(__NR_capset, &h, d);
+}
+
+static void sequence(unsigned long long seed, unsigned long n)
+{
+	int cmd[2], res[2];
+	char id[48], buf[128];
+	unsigned int steps;
+
+	rng = seed * 0x100000001b3ULL + n;
+	snprintf(id, sizeof(id), "%lu", n);
+	seq_id = id;
+	step = 0;
+	attached = 0;
+	seized = 0;
+	dead = 0;
+
+	/* The tracee's state. */
+	unsigned int tmode = rnd(6);	/* 0: none, 1: strict, else filters */
+	unsigned int nfilters = tmode >= 2 ? 1 + rnd(3) : 0;
+	unsigned int tact[3], tsync = rnd(2);
+
+	for (unsigned int i = 0; i < nfilters; i++)
+		tact[i] = rnd(sizeof(actions) / sizeof(actions[0]));
+	/* The tracer's. */
+	int drop_admin = rnd(4) == 0, userns = rnd(8) == 0, own_filter = rnd(5) == 0;
+
+	snprintf(buf, sizeof(buf), "tracee %s, %u filters, tracer%s%s%s",
+		 tmode == 1 ? "strict" : tmode ? "filter" : "none", nfilters,
+		 drop_admin ? " -SYS_ADMIN" : "", userns ? " userns" : "",
+		 own_filter ? " filtered" : "");
+	note(buf);
+
+	if (pipe(cmd) || pipe(res))
+		exit(2);
+	child = fork();
+	if (child == 0) {
+		close(cmd[1]);
+		close(res[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (tmode >= 2)
+			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		for (unsigned int i = 0; i < nfilters; i++)
+			if (install(actions[tact[i]].ret, tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) < 0)
+				syscall(__NR_exit, 3);
+		if (tmode == 1)
+			prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT);
+		/* Set up: tell the tracer (write is allowed in strict mode). */
+		if (write(res[1], "r", 1) != 1)
+			syscall(__NR_exit, 4);
+		tracee(cmd[0], res[1]);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	{
+		char c;
+		int status;
+
+		if (read(res[0], &c, 1) != 1) {
+			if (waitpid(child, &status, 0) > 0)
+				reap(status, "setup");
+		}
+	}
+	for (unsigned int i = 0; i < nfilters; i++) {
+		snprintf(buf, sizeof(buf), "tracee filter %u: %s%s", i, actions[tact[i]].name,
+			 tsync ? " tsync" : "");
+		note(buf);
+	}
+
+	/* The tracer's own state, after the fork: it is not the tracee's. */
+	if (userns)
+		DO("tracer unshare(CLONE_NEWUSER)", unshare(CLONE_NEWUSER));
+	if (drop_admin)
+		DO("tracer capset -SYS_ADMIN", capset_sys_admin(0));
+	if (own_filter) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		DO("tracer filter", install(SECCOMP_RET_ALLOW, 0));
+	}
+
+	steps = 1 + rnd(12);
+	for (step = 1; step <= (int)steps; step++) {
+		unsigned long w;
+		long r;
+		/* Mostly attach first: most requests need a tracee. */
+		unsigned int op = !attached && !dead && rnd(2) ? rnd(3) : rnd(10);
+
+		switch (op) {
+		case 0: case 1:
+			w = option_word();
+			snprintf(buf, sizeof(buf), "seize %#lx", w);
+			errno = 0;
+			r = ptrace(PTRACE_SEIZE, child, 0, w);
+			out(buf, r, errno);
+			if (r == 0)
+				attached = seized = 1;
+			break;
+		case 2:
+			errno = 0;
+			r = ptrace(PTRACE_ATTACH, child, 0, 0);
+			out("attach", r, errno);
+			if (r == 0) {
+				int status;
+
+				attached = 1;
+				seized = 0;
+
+				if (waitpid(child, &status, __WALL) > 0 && WIFSTOPPED(status))
+					cont();
+			}
+			break;
+		case 3: case 4:
+			w = option_word();
+			snprintf(buf, sizeof(buf), "setoptions %#lx", w);
+			if (attached && !dead && stop_it() == 0) {
+				DO(buf, ptrace(PTRACE_SETOPTIONS, child, 0, w));
+				if (!dead)
+					cont();
+			} else if (!dead) {
+				DO(buf, ptrace(PTRACE_SETOPTIONS, child, 0, w));
+			}
+			break;
+		case 5: {
+			unsigned long idx = rnd(4) == 0 ? rnd(1000) : rnd(4);
+			struct sock_filter f[8];
+
+			snprintf(buf, sizeof(buf), "get_filter %lu", idx);
+			if (attached && !dead && stop_it() == 0) {
+				DO(buf, ptrace(PTRACE_SECCOMP_GET_FILTER, child, idx, f));
+				if (!dead)
+					cont();
+			} else if (!dead) {
+				DO(buf, ptrace(PTRACE_SECCOMP_GET_FILTER, child, idx, f));
+			}
+			break;
+		}
+		case 6: {
+			struct __ptrace_seccomp_metadata md = { .filter_off = rnd(4) };
+			unsigned long size = rnd(3) ? sizeof(md) : rnd(16);
+
+			snprintf(buf, sizeof(buf), "get_metadata %llu size %lu", (unsigned long long)md.filter_off, size);
+			if (attached && !dead && stop_it() == 0) {
+				errno = 0;
+				r = ptrace(PTRACE_SECCOMP_GET_METADATA, child, size, &md);
+				out(buf, r, errno);
+				if (r > 0) {
+					snprintf(buf, sizeof(buf), "metadata flags %#llx", (unsigned long long)md.flags);
+					note(buf);
+				}
+				if (!dead)
+					cont();
+			} else if (!dead) {
+				DO(buf, ptrace(PTRACE_SECCOMP_GET_METADATA, child, size, &md));
+			}
+			break;
+		}
+		case 7:
+			if (attached && !dead && stop_it() == 0) {
+				DO("detach", ptrace(PTRACE_DETACH, child, 0, 0));
+				attached = seized = 0;
+			} else if (!dead) {
+				DO("detach", ptrace(PTRACE_DETACH, child, 0, 0));
+			}
+			break;
+		case 8:
+			call(cmd[1], res[0]);
+			break;
+		case 9:
+			if (!dead)
+				status_lines();
+			break;
+		}
+	}
+	/* The end: kill the tracee and reap it. */
+	step = 99;
+	if (!dead) {
+		int status;
+
+		kill(child, SIGKILL);
+		/* A PTRACE_O_TRACEEXIT stop on the way out is continued. */
+		while (waitpid(child, &status, __WALL) > 0 && !WIFEXITED(status) &&
+		       !WIFSIGNALED(status))
+			ptrace(PTRACE_CONT, child, 0, 0);
+	}
+	note("end");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long seed;
+	unsigned long count, first = 0;
+	int failed = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SEED COUNT [FIRST]\n", argv[0]);
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	count = strtoul(argv[2], NULL, 0);
+	if (argc > 3)
+		first = strtoul(argv[3], NULL, 0);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("# seccomp_fuzz seed %llu sequences %lu..%lu\n", seed, first, first + count - 1);
+	for (unsigned long n = first; n < first + count; n++) {
+		int status;
+		pid_t p = fork();
+
+		if (p == 0) {
+			alarm(30);
+			sequence(seed, n);
+			exit(0);
+		}
+		waitpid(p, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			printf("%lu.0 harness: sequence ended with status %#x\n", n, status);
+			failed = 1;
+		}
+	}
+	printf("# done\n");
+	return failed;
+}
