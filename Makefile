@@ -166,8 +166,8 @@ endif
 # must find every case passed, as tap.py does.
 	@rc=0; /usr/bin/python3 $(BUILD_DIR)/linux/tools/testing/kunit/kunit.py parse \
 		$(RES)/kunit.tap > $(RES)/host/kunit-py.log 2>&1 || rc=$$?; \
-	python3 $(S)/tap.py status "tools/testing/kunit/kunit.py parse of the Rust kernel's KUnit \
-		results: $$(grep -o 'Ran [0-9]* tests.*' $(RES)/host/kunit-py.log)" $$rc \
+	what="tools/testing/kunit/kunit.py parse of the Rust kernel's KUnit results"; \
+	python3 $(S)/tap.py status "$$what: $$(grep -o 'Ran [0-9]* tests.*' $(RES)/host/kunit-py.log)" $$rc \
 		> $(RES)/host/kunit_py.tap
 ifneq ($(filter full ci,$(LEVEL)),)
 	@$(call boot_check,$(REF_BOOT),the C reference kernel,boot-ref,$(REF_RES))
@@ -184,8 +184,8 @@ ifneq ($(filter full ci,$(LEVEL)),)
 	python3 $(S)/fuzz.py compare 'Rust policy=$(RES)/fuzz.tap' 'C policy=$(REF_RES)/fuzz.tap' \
 		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)/fuzz.tap') \
 		> $(RES)/fuzz-report.txt 2>&1 || rc=$$?; cat $(RES)/fuzz-report.txt; \
-	python3 $(S)/tap.py status "the same seeded sequences give the same outcome at every step on every kernel: \
-		$$(tail -n 1 $(RES)/fuzz-report.txt)" $$rc > $(RES)/host/fuzz.tap
+	what="the same seeded sequences give the same outcome at every step on every kernel"; \
+	python3 $(S)/tap.py status "$$what: $$(tail -n 1 $(RES)/fuzz-report.txt)" $$rc > $(RES)/host/fuzz.tap
 endif
 # The config matrix last: two of its entries are the kernels booted above.
 ifneq ($(filter full ci,$(LEVEL)),)

@@ -46,14 +46,14 @@ qemu_cmd() {
 		acc="-accel tcg,thread=single -cpu max,rdrand=off,rdseed=off"
 		acc="$acc -icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm"
 		smp=1
-		KERNEL_ARGS="nokaslr norandmaps ${KERNEL_ARGS:-}"
+		det_args="nokaslr norandmaps"
 	fi
 	q_con=$2 q_out=$3 q_mode=$4
 	# shellcheck disable=SC2086
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
 		-display none $acc -m 1536 -smp $smp ${QEMU_EXTRA:-} \
 		-kernel "$KERNEL" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ss.impl=${IMPL:-rust} ${KERNEL_ARGS:-}" \
+		-append "console=ttyS0 panic=-1 ss.mode=$q_mode ss.impl=${IMPL:-rust} ${det_args:-} ${KERNEL_ARGS:-}" \
 		-serial file:"$q_con" -serial "$q_out"
 	QEMU="$*"
 	CMD=$(for a in "$@"; do printf "'%s' " "$a"; done)

@@ -15,7 +15,7 @@ PKGS="linux-source-6.12 rustc-web rust-web-src rust-web-clippy rustfmt-web cargo
 clang lld llvm libclang-dev clang-19 lld-19 llvm-19 libclang-19-dev
 libelf-dev libssl-dev bc bison flex cpio xz-utils zstd make gcc libc6-dev git file
 python3 python3-ply python3-git qemu-system-x86 busybox-static libcap-dev binutils
-quilt coreutils gzip ccache python3-sphinx python3-yaml linux-config-6.12"
+quilt coreutils gzip ccache python3-sphinx python3-yaml linux-config-6.12 rsync"
 BINDGEN_VERSION=0.73.2
 
 missing=

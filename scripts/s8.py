@@ -28,8 +28,17 @@ INSN = re.compile(r'^\s*[0-9a-f]+:\s+(\S+)(?:\s+(.*))?$')
 TARGET = re.compile(r'<([^+>]+)')
 
 
+PREFIXES = {'cs', 'ds', 'es', 'ss', 'fs', 'gs', 'notrack', 'bnd', 'rep', 'repe', 'repz',
+            'repne', 'repnz', 'data16', 'addr32', 'lock'}
+
+
 def summarize(lines):
-    """{function: (instructions, locks, sorted call targets)} of objdump -d text."""
+    """{function: (instructions, locks, sorted calls)} of objdump -d text.
+
+    A call is a call instruction, or a jump to another function (a tail
+    call) or through a register or memory (an indirect tail call or a
+    jump table), named by its target; prefixes (lock, cs, notrack, ...)
+    are looked through, and a lock prefix counts."""
     out = {}
     cur = None
     for line in lines:
@@ -41,14 +50,24 @@ def summarize(lines):
         m = INSN.match(line)
         if not m or cur is None:
             continue
-        op, args = m.group(1), m.group(2) or ''
+        parts = (m.group(1) + ' ' + (m.group(2) or '')).split()
         f = out[cur]
         f[0] += 1
-        if op == 'lock' or op.startswith('lock'):
-            f[1] += 1
+        while parts and parts[0] in PREFIXES:
+            if parts[0] == 'lock':
+                f[1] += 1
+            parts = parts[1:]
+        if not parts:
+            continue    # a prefix on a line of its own: the next line is its instruction
+        op, args = parts[0], ' '.join(parts[1:]).split('#')[0].strip()
+        t = TARGET.search(args)
         if op.startswith('call'):
-            t = TARGET.search(args)
-            f[2].append(t.group(1) if t else args.split('#')[0].strip())
+            f[2].append(t.group(1) if t else args)
+        elif op.startswith('j'):
+            if t and t.group(1) != cur:
+                f[2].append('jmp:' + t.group(1))
+            elif not t and args.startswith('*'):
+                f[2].append('jmp:' + args)
     return {k: (v[0], v[1], sorted(v[2])) for k, v in out.items()}
 
 
@@ -57,7 +76,7 @@ def summary(objdump, vmlinux):
                            '--disassemble-symbols=' + ','.join(FUNCS), vmlinux],
                           check=True, capture_output=True, text=True).stdout
     for name, (n, locks, calls) in sorted(summarize(text.splitlines()).items()):
-        print('%s %d %d %s' % (name, n, locks, ','.join(calls) or '-'))
+        print('%s %d %d %s' % (name, n, locks, '|'.join(calls) or '-'))
 
 
 def read(path):
@@ -65,7 +84,7 @@ def read(path):
     with open(path) as f:
         for line in f:
             name, n, locks, calls = line.split()
-            out[name] = (int(n), int(locks), [] if calls == '-' else calls.split(','))
+            out[name] = (int(n), int(locks), [] if calls == '-' else calls.split('|'))
     return out
 
 

@@ -166,8 +166,8 @@ def split_guest(text):
     return order, suites
 
 
-KSFT_TEST = re.compile(r'^# selftests: \S+: \S+$')
-KSFT_END = re.compile(r'^(?:not )?ok \d+ selftests: \S+: \S+')
+KSFT_TEST = re.compile(r'^# selftests: (\S+: \S+)$')
+KSFT_END = re.compile(r'^(?:not )?ok \d+ selftests: (\S+: \S+)')
 
 
 def unwrap_kselftest(lines):
@@ -177,25 +177,30 @@ def unwrap_kselftest(lines):
     TAP as '# ' comments between the program's '# selftests: DIR: NAME'
     header and its result; here those lines become a subtest, indented
     under that result, so that each of the program's tests counts (and a
-    program that stopped early or timed out shows as such).  Other output
-    is left as it is."""
+    program that stopped early or timed out shows as such).  A header
+    that no result of the same program closes is left as it was, with the
+    lines after it, so that output of another kind is never swallowed."""
     out = []
-    inner = False
+    block = None    # (name, original lines, unwrapped lines)
     for raw in lines:
         line = strip_console(raw)
-        if KSFT_TEST.match(line):
-            inner = True
-            out.append(line)
+        if block is not None:
+            m = KSFT_END.match(line)
+            if m and m.group(1) == block[0]:
+                out.extend(block[2])
+                out.append(line)
+                block = None
+                continue
+            block[1].append(line)
+            block[2].append('    ' + (line[2:] if line.startswith('# ') else line.lstrip('#')))
             continue
-        if inner and KSFT_END.match(line):
-            inner = False
-            out.append(line)
-            continue
-        if inner:
-            body = line[2:] if line.startswith('# ') else line.lstrip('#')
-            out.append('    ' + body)
+        m = KSFT_TEST.match(line)
+        if m:
+            block = (m.group(1), [line], [line])
             continue
         out.append(line)
+    if block is not None:
+        out.extend(block[1])
     return out
 
 

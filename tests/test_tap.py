@@ -587,7 +587,7 @@ ffffffff8100010a:      	retq
             path = os.path.join(d, name)
             with open(path, 'w') as f:
                 for fn, (n, locks, calls) in sorted(s8.summarize(text.splitlines()).items()):
-                    f.write('%s %d %d %s\n' % (fn, n, locks, ','.join(calls) or '-'))
+                    f.write('%s %d %d %s\n' % (fn, n, locks, '|'.join(calls) or '-'))
             paths.append(path)
         return paths
 
@@ -625,6 +625,23 @@ ffffffff8100010a:      	retq
         ok, text = s8.compare(*self.files(series))
         self.assertFalse(ok)
         self.assertIn('__secure_computing() has 1 locked instructions, the base 0', text)
+
+    def test_tail_call_out(self):
+        # A jump to a helper at the same instruction count is a call.
+        series = self.BASE.replace('\tjne\t0xffffffff812ec72a <__secure_computing+0x5a>',
+                                   '\tjne\t0xffffffff81400000 <rust_helper_seccomp_suspended>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('calls jmp:rust_helper_seccomp_suspended', text)
+
+    def test_prefixed_call(self):
+        series = self.BASE.replace('\tcallq\t0xffffffff81252050 <do_exit>',
+                                   '\tcs\tcallq\t0xffffffff81252050 <do_exit>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertTrue(ok, text)
+        series = series.replace('<do_exit>', '<do_exit_helper>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
 
     def test_function_gone_or_new(self):
         series = self.BASE.replace('<do_syscall_64>:', '<do_syscall_64_new>:')
@@ -691,6 +708,19 @@ ok 1 selftests: ptrace: peeksiginfo
                                 "ok 1 selftests: seccomp: seccomp_bpf\n")
         self.assertEqual(s.passed, 1)
         self.assertEqual(list(res), ['selftests: seccomp: seccomp_bpf'])
+
+    def test_header_never_closed(self):
+        # A program of another suite that prints a runner-like header: its
+        # lines stay as they were, nothing is swallowed.
+        text = 'TAP version 13\n1..2\n# selftests: a: b\nok 1 x\nok 2 y\n'
+        self.assertEqual(tap.unwrap_kselftest(text.splitlines()), text.splitlines())
+        s, _ = self.run_parse(text)
+        self.assertEqual((s.passed, s.problems), (2, []))
+
+    def test_result_of_another_program_does_not_close(self):
+        text = ('TAP version 13\n1..1\n# selftests: a: b\n# ok 1 t\n'
+                'ok 1 selftests: a: c\n')
+        self.assertEqual(tap.unwrap_kselftest(text.splitlines()), text.splitlines())
 
     def test_plain_tap_untouched(self):
         text = 'TAP version 13\n1..1\n# comment\nok 1 x\n'
