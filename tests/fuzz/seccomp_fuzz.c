@@ -7,9 +7,10 @@
  * unmodified base, the series' C path and its Rust path must be identical;
  * scripts/fuzz.py compares them and names the first step that differs.
  *
- *   seccomp_fuzz SEED COUNT [FIRST]
+ *   seccomp_fuzz SEED COUNT [FIRST [WORKERS]]
  *
- * runs sequences FIRST .. FIRST+COUNT-1 of SEED.  Each sequence runs in a
+ * runs sequences FIRST .. FIRST+COUNT-1 of SEED, in WORKERS processes at
+ * once (default: one per online CPU; the output is the same).  Each sequence runs in a
  * process of its own (the tracer), which sets up its own state at random
  * (CAP_SYS_ADMIN kept or dropped, a user namespace, a seccomp filter of
  * its own), forks a tracee that sets up its state at random (no seccomp,
@@ -514,23 +515,13 @@ static void sequence(unsigned long long seed, unsigned long n)
 	note("end");
 }
 
-int main(int argc, char **argv)
+/* Run sequences n = first + w, first + w + workers, ... into stdout. */
+static int run_range(unsigned long long seed, unsigned long first, unsigned long count,
+		     unsigned int w, unsigned int workers)
 {
-	unsigned long long seed;
-	unsigned long count, first = 0;
 	int failed = 0;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SEED COUNT [FIRST]\n", argv[0]);
-		return 2;
-	}
-	seed = strtoull(argv[1], NULL, 0);
-	count = strtoul(argv[2], NULL, 0);
-	if (argc > 3)
-		first = strtoul(argv[3], NULL, 0);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# seccomp_fuzz seed %llu sequences %lu..%lu\n", seed, first, first + count - 1);
-	for (unsigned long n = first; n < first + count; n++) {
+	for (unsigned long n = first + w; n < first + count; n += workers) {
 		int status;
 		pid_t p = fork();
 
@@ -545,6 +536,105 @@ int main(int argc, char **argv)
 			failed = 1;
 		}
 	}
+	return failed;
+}
+
+struct line {
+	unsigned long seq;
+	unsigned long order;
+	char *text;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long seed;
+	unsigned long count, first = 0;
+	long workers = sysconf(_SC_NPROCESSORS_ONLN);
+	int failed = 0;
+	struct line *lines = NULL;
+	size_t nlines = 0, cap = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SEED COUNT [FIRST [WORKERS]]\n", argv[0]);
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	count = strtoul(argv[2], NULL, 0);
+	if (argc > 3)
+		first = strtoul(argv[3], NULL, 0);
+	if (argc > 4)
+		workers = strtol(argv[4], NULL, 0);
+	if (workers < 1)
+		workers = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("# seccomp_fuzz seed %llu sequences %lu..%lu\n", seed, first, first + count - 1);
+	if (workers == 1)
+		return run_range(seed, first, count, 0, 1) || printf("# done\n") < 0;
+
+	/*
+	 * Several workers, one a CPU, each with its own share of the
+	 * sequences and its own output file; their lines are then printed
+	 * sequence by sequence, so the output does not depend on how many
+	 * ran at once.
+	 */
+	for (long w = 0; w < workers; w++) {
+		char path[64];
+		pid_t p;
+
+		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%ld", w);
+		p = fork();
+		if (p == 0) {
+			if (!freopen(path, "w", stdout))
+				_exit(2);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			_exit(run_range(seed, first, count, w, workers));
+		}
+	}
+	for (long w = 0; w < workers; w++) {
+		int status;
+
+		wait(&status);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	}
+	for (long w = 0; w < workers; w++) {
+		char path[64], buf[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%ld", w);
+		f = fopen(path, "r");
+		if (!f) {
+			printf("0.0 harness: worker %ld left no output\n", w);
+			failed = 1;
+			continue;
+		}
+		while (fgets(buf, sizeof(buf), f)) {
+			if (nlines == cap) {
+				cap = cap ? 2 * cap : 4096;
+				lines = realloc(lines, cap * sizeof(*lines));
+				if (!lines)
+					return 2;
+			}
+			lines[nlines].seq = strtoul(buf, NULL, 10);
+			lines[nlines].order = nlines;
+			lines[nlines].text = strdup(buf);
+			nlines++;
+		}
+		fclose(f);
+		unlink(path);
+	}
+	qsort(lines, nlines, sizeof(*lines), by_seq);
+	for (size_t i = 0; i < nlines; i++)
+		fputs(lines[i].text, stdout);
 	printf("# done\n");
 	return failed;
 }
