@@ -127,21 +127,27 @@ done
 # incrementally: the S8 gate after the last prefix compares the syscall
 # entry path of the two (scripts/s8.py), at the cost of one incremental
 # build.
-s8base=$BUILD/series-check/s8-base.$cfgkey
+# The base's vmlinux is kept (per config and tools), so that the gate
+# reads both with the s8.py of this run.
+basevm=$BUILD/series-check/base-vmlinux.$cfgkey
+s8base=$BUILD/series-check/s8-base
 s8series=$BUILD/series-check/s8-series
 objdump=llvm-objdump$LLVM_SUFFIX
-if [ ! -s "$s8base" ]; then
+rm -f "$BUILD"/series-check/s8-base.*	# the summaries an older version kept
+if [ ! -s "$basevm" ]; then
 	start=$(date +%s)
 	configured=1
-	if OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1 &&
-	   python3 "$TOP/scripts/s8.py" summary "$objdump" "$SOBJ/vmlinux" > "$s8base.tmp"; then
-		mv "$s8base.tmp" "$s8base"
+	if OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1; then
+		rm -f "$BUILD"/series-check/base-vmlinux.*
+		cp "$SOBJ/vmlinux" "$basevm"
 		msg "series-check: the base built ($(( $(date +%s) - start ))s)"
 	else
-		rm -f "$s8base.tmp"
 		msg "series-check: the base did not build; see $log"
 	fi
 fi
+rm -f "$s8base"
+[ -s "$basevm" ] && python3 "$TOP/scripts/s8.py" summary "$objdump" "$basevm" > "$s8base.tmp" &&
+	mv "$s8base.tmp" "$s8base"
 for p in $(series_patches); do
 	n=$((n + 1))
 	start=$(date +%s)
