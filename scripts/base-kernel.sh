@@ -23,7 +23,7 @@ fi
 [ "$(git -C "$WT" rev-parse HEAD)" = "$(kgit rev-parse "$BASE_TAG^{commit}")" ] ||
 	git -C "$WT" checkout -q --detach "$BASE_TAG"
 # With CONFIG_SCHEDSTATS (config/reference/base-schedstats.config): the
-# base lacks the queues' bindgen fix, and its stock Rust doctests fail
-# without it.
+# base lacks the queues' bindgen fix, and without it its Rust would read
+# task_struct fields past `stats` at the wrong offsets.
 OBJ=$BUILD/base/obj SRC=$WT LENIENT=1 EXTRA_CONFIG=$TOP/config/reference/base-schedstats.config \
 	"$TOP/scripts/kernel.sh"

@@ -10,8 +10,8 @@
  *   seccomp_fuzz SEED COUNT [FIRST [WORKERS]]
  *
  * runs sequences FIRST .. FIRST+COUNT-1 of SEED, in WORKERS processes at
- * once (default: one per online CPU; the output is the same).  Each sequence runs in a
- * process of its own (the tracer), which sets up its own state at random
+ * once (default: one per online CPU; the output is the same).  Each
+ * sequence runs in a process of its own (the tracer), which sets up its own state at random
  * (CAP_SYS_ADMIN kept or dropped, a user namespace, a seccomp filter of
  * its own), forks a tracee that sets up its state at random (no seccomp,
  * strict mode, one to three filters whose action for getppid() is any of
@@ -20,7 +20,7 @@
  * with a random option word (unknown bits included), PTRACE_ATTACH,
  * PTRACE_SECCOMP_GET_FILTER / _GET_METADATA with random indexes,
  * PTRACE_DETACH, a getppid() in the tracee, /proc/PID/status's seccomp
- * and tracer lines, and SIGKILL of the tracee.  Lines look like
+ * and tracer lines; then it kills the tracee.  Lines look like
  *   7.3 seize 0x200001 = -1 EPERM
  * and hold no PID, address or time.  Exit status 0, or 1 when the harness
  * itself failed (a sequence that hung past its alarm).
@@ -577,8 +577,11 @@ int main(int argc, char **argv)
 		workers = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# seccomp_fuzz seed %llu sequences %lu..%lu\n", seed, first, first + count - 1);
-	if (workers == 1)
-		return run_range(seed, first, count, 0, 1) || printf("# done\n") < 0;
+	if (workers == 1) {
+		failed = run_range(seed, first, count, 0, 1);
+		printf("# done\n");
+		return failed;
+	}
 
 	/*
 	 * Several workers, one a CPU, each with its own share of the
