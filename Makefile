@@ -79,6 +79,7 @@ test-harness:
 # kernel: the random sequences (fuzz) have nothing there to be compared
 # with, so its guest leaves them out (ss.skip) and saves their minutes.
 SKIP_SUITES := $(if $(filter series quick,$(LEVEL)),fuzz)
+SKIP_ARGS := $(if $(SKIP_SUITES),KERNEL_ARGS=ss.skip=$(SKIP_SUITES))
 SUITES = $$(cut -d' ' -f1 $(BUILD_DIR)/initramfs/etc/suites | grep -vx -e '$(or $(SKIP_SUITES),-)')
 REF_OBJ := $(BUILD_DIR)/obj-ref
 REF_ENV := OBJ=$(REF_OBJ) EXTRA_CONFIG=$(CURDIR)/config/reference/c-policy.config
@@ -106,12 +107,15 @@ check-reference: reference-kernel
 # Everything that fits CI, on both bases (scripts/check.sh): on BASE (7.2
 # unless told), lint (checkpatch per patch, rustfmt, clippy, rustdoc) and
 # the harness's own tests on the host, the guest suites on the Rust kernel
-# and on the C reference kernel, and their comparison test by test; on the
-# other base, series-check (every prefix builds) and the Rust kernel's
-# suites.  BASE's own series-check, and the unmodified base kernel as the
-# oracle's third column, are in make check-full: on 2 cores the 7.2
-# queue's prefixes (each rebuilds the kernel crate or much of the C tree)
-# and another whole kernel do not fit CI's time beside the rest.  Then one line per suite,
+# and on the C reference kernel, their comparison test by test and the
+# random sequences on both; on the other base, series-check (every prefix
+# builds, and S8 against the base) and the Rust kernel's suites.  BASE's
+# own series-check, and the unmodified base kernel as the oracle's third
+# column, are in make check-full: on 2 cores the 7.2 queue's prefixes
+# (each rebuilds the kernel crate or much of the C tree) and another
+# kernel (the base shares only the C objects that include neither
+# <linux/ptrace.h> nor <linux/seccomp.h> with the series: README, "Time")
+# do not fit CI's time beside the rest.  Then one line per suite,
 # each headed by its base, and the totals.  Fails on any failure in either
 # base, a kernel splat in a console, a guest timeout, or a kernel that
 # does not build.
@@ -125,14 +129,20 @@ check-full:
 	@$(S)/check.sh $(BASE)=full $(OTHER_BASE)=full
 
 # One base's part of make check, into results/BASE/ (scripts/check.sh runs
-# it and reports).  LEVEL=full: all of it; ci: all but series-check; series:
-# series-check and the Rust kernel's suites; quick: the Rust kernel's suites
-# only.  Test failures are left to the report; this fails only when
-# something it needs does not build.
+# it and reports).  LEVEL=full: all of it (the unmodified base as the
+# oracle's third column, and S8 between the Rust kernel and the base,
+# included); ci: all but series-check and the base; series: series-check
+# and the Rust kernel's suites; quick: the Rust kernel's suites only.
+# Test failures are left to the report; this fails only when something it
+# needs does not build.
 LEVEL ?= full
 # The config matrix's entries for the level (scripts/matrix.sh): ci has
 # time for the cheap ones, full runs them all.
 MATRIX_LEVEL = $(if $(filter full,$(LEVEL)),all,cheap)
+# The C reference kernel beside the Rust kernel: at LEVEL=full and ci.
+REF := $(filter full ci,$(LEVEL))
+# The unmodified base as the oracle's third column: at LEVEL=full.
+ORACLE := $(filter full,$(LEVEL))
 # Boot a kernel with the suites: $(1) the boot's settings, $(2) the kernel
 # in words, $(3) the host suite its boot status goes to, $(4) its results.
 boot_check = rc=0; $(1) $(S)/boot.sh check || rc=$$?; \
@@ -151,8 +161,7 @@ ifneq ($(filter full series,$(LEVEL)),)
 		$(S)/series-check.sh --tap $(if $(filter full,$(LEVEL)),--no-checkpatch) \
 		> $(RES)/host/series.tap || true
 endif
-	@$(MAKE) --no-print-directory initramfs $(if $(filter full ci,$(LEVEL)),reference-kernel) \
-		$(if $(filter full,$(LEVEL)),base-kernel)
+	@$(MAKE) --no-print-directory initramfs $(if $(REF),reference-kernel) $(if $(ORACLE),base-kernel)
 	@for s in $(SUITES); do echo $$s; done > $(RES)/suites
 # The functions C calls in Rust are for kernel/ptrace.c and kernel/seccomp.c
 # alone: no EXPORT_SYMBOL list of the Rust build names them (the kernel
@@ -165,7 +174,7 @@ endif
 ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif
-	@$(call boot_check,$(if $(SKIP_SUITES),KERNEL_ARGS=ss.skip=$(SKIP_SUITES)),the Rust kernel,boot,$(RES))
+	@$(call boot_check,$(SKIP_ARGS),the Rust kernel,boot,$(RES))
 # Its KUnit results read by the tree's own KTAP parser as well: kunit.py
 # must find every case passed, as tap.py does.
 	@rc=0; /usr/bin/python3 $(BUILD_DIR)/linux/tools/testing/kunit/kunit.py parse \
@@ -173,20 +182,32 @@ endif
 	what="tools/testing/kunit/kunit.py parse of the Rust kernel's KUnit results"; \
 	python3 $(S)/tap.py status "$$what: $$(grep -o 'Ran [0-9]* tests.*' $(RES)/host/kunit-py.log)" $$rc \
 		> $(RES)/host/kunit_py.tap
-ifneq ($(filter full ci,$(LEVEL)),)
+ifneq ($(REF),)
 	@$(call boot_check,$(REF_BOOT),the C reference kernel,boot-ref,$(REF_RES))
 endif
-ifeq ($(LEVEL),full)
+ifneq ($(ORACLE),)
 	@$(call boot_check,$(BASE_BOOT),the unmodified base kernel,boot-base,$(BASE_RES))
 endif
-ifneq ($(filter full ci,$(LEVEL)),)
+ifneq ($(REF),)
 	@echo "check $(BASE): the oracle, test by test"
 	@python3 $(S)/tap.py compare $(RES)/host/oracle.tap $(RES)/oracle.md \
 		'Rust policy=$(RES)' 'C policy=$(REF_RES)' \
-		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)') || true
+		$(if $(ORACLE),'unmodified base=$(BASE_RES)') || true
+endif
+ifneq ($(ORACLE),)
+# S8 on the kernels the suites ran on: the Rust kernel's syscall entry
+# path against the unmodified base's, built with the same config.
+	@rc=0; what="S8: the syscall entry path of a task that is not suspended, the Rust kernel against the base"; \
+	objdump=llvm-objdump$(if $(filter 7.2,$(BASE)),-19); \
+	python3 $(S)/s8.py summary $$objdump $(BUILD_DIR)/base/obj/vmlinux > $(RES)/s8-base.txt && \
+	python3 $(S)/s8.py summary $$objdump $(BUILD_DIR)/obj/vmlinux > $(RES)/s8-series.txt && \
+	found=$$(python3 $(S)/s8.py compare $(RES)/s8-base.txt $(RES)/s8-series.txt) || rc=1; \
+	python3 $(S)/tap.py status "$$what: $$found" $$rc > $(RES)/host/s8.tap
+endif
+ifneq ($(REF),)
 	@echo "check $(BASE): the random sequences, step by step"; rc=0; \
 	python3 $(S)/fuzz.py compare 'Rust policy=$(RES)/fuzz.tap' 'C policy=$(REF_RES)/fuzz.tap' \
-		$(if $(filter full,$(LEVEL)),'unmodified base=$(BASE_RES)/fuzz.tap') \
+		$(if $(ORACLE),'unmodified base=$(BASE_RES)/fuzz.tap') \
 		> $(RES)/fuzz-report.txt 2>&1 || rc=$$?; cat $(RES)/fuzz-report.txt; \
 	what="the same seeded sequences give the same outcome at every step on every kernel"; \
 	python3 $(S)/tap.py status "$$what: $$(tail -n 1 $(RES)/fuzz-report.txt)" $$rc > $(RES)/host/fuzz.tap

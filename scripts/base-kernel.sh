@@ -22,8 +22,4 @@ if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 fi
 [ "$(git -C "$WT" rev-parse HEAD)" = "$(kgit rev-parse "$BASE_TAG^{commit}")" ] ||
 	git -C "$WT" checkout -q --detach "$BASE_TAG"
-# With CONFIG_SCHEDSTATS (config/reference/base-schedstats.config): the
-# base lacks the queues' bindgen fix, and without it its Rust would read
-# task_struct fields past `stats` at the wrong offsets.
-OBJ=$BUILD/base/obj SRC=$WT LENIENT=1 EXTRA_CONFIG=$TOP/config/reference/base-schedstats.config \
-	"$TOP/scripts/kernel.sh"
+OBJ=$BUILD/base/obj SRC=$WT LENIENT=1 "$TOP/scripts/kernel.sh"

@@ -16,7 +16,7 @@ for arg in "$@"; do
 	# What a check writes, so that nothing of an earlier run is counted
 	# (make bench's results stay).
 	rm -rf "$res"/*.tap "$res/host" "$res/ref" "$res/oracle.md" "$res/suites" \
-		"$res/base" "$res/matrix" \
+		"$res/base" "$res/matrix" "$res"/s8-*.txt \
 		"$res/guest.out" "$res/console.log"
 	mkdir -p "$res/host"
 	echo "check: BASE=$base, $level check"

@@ -76,8 +76,14 @@ if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null 2>&1; then
 		ln -sf "$(command -v ccache)" "$CCACHE_BIN/$CLANG"
 	fi
 	CCACHE_DIR=${CCACHE_DIR:-$BUILD_TOP/ccache}
+	# Every kernel tree sits beside its build directory (build/<base>/linux
+	# and obj, base/linux and base/obj, series-check/linux and obj): with
+	# the paths under build/ made relative to the build directory, one C
+	# file of the same content compiles to the same cache entry in any of
+	# them.
+	CCACHE_BASEDIR=$BUILD_TOP
 	case :$PATH: in *:"$CCACHE_BIN":*) ;; *) PATH=$CCACHE_BIN:$PATH ;; esac
-	export CCACHE_DIR PATH
+	export CCACHE_DIR CCACHE_BASEDIR PATH
 fi
 
 # Run git inside the kernel tree, with a fixed identity.

@@ -63,6 +63,12 @@ if [ ! -x "$ST/seccomp_fuzz" ] || [ "$FUZZ" -nt "$ST/seccomp_fuzz" ]; then
 	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/seccomp_fuzz" "$FUZZ" ||
 		die "building $FUZZ failed"
 fi
+# The stress run (issue 14): tracers against tracee threads at once.
+STRESS=$TOP/tests/stress/seccomp_stress.c
+if [ ! -x "$ST/seccomp_stress" ] || [ "$STRESS" -nt "$ST/seccomp_stress" ]; then
+	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/seccomp_stress" \
+		"$STRESS" -lpthread || die "building $STRESS failed"
+fi
 # Debian trixie's criu 4.1.1 with its own glibc and libraries
 # (scripts/criu-trixie.sh, pinned in config/criu-trixie.pkgs): Debian 12's
 # 3.17.1 cannot dump on 7.2, and 4.1.1 passes on both bases.
@@ -97,7 +103,7 @@ sed -n 's/^criu=//p' "$TOP/config/criu-trixie.pkgs" |
 cp "$TOP/scripts/guest-criu-check" "$ROOT/tests/criu-check"
 chmod +x "$ROOT/tests/criu-check"
 
-for t in "$ST"/syscall_bench "$ST"/seccomp_fuzz "$KST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/suspend; do
+for t in "$ST"/syscall_bench "$ST"/seccomp_fuzz "$ST"/seccomp_stress "$KST"/seccomp/seccomp_benchmark "$ST"/criu_seccomp "$ST"/suspend; do
 	[ -x "$t" ] && [ -f "$t" ] && cp "$t" "$ROOT/tests/"
 done
 # The kselftests as installed, run by their own runner, which times each
@@ -155,6 +161,10 @@ ksft() {	# $1: DIR:PROGRAM, $2: suite name
 	# host (scripts/fuzz.py; make fuzz runs longer ones).  About 100
 	# sequences a second here.
 	echo "fuzz 600 exit /tests/seccomp_fuzz ${FUZZ_SEED:-1} ${FUZZ_SEQUENCES:-10000}"
+	# Many tracers against many tracee threads for 10 s, then what must
+	# hold once the tracers are gone (and kmemleak's verdict, where the
+	# kernel has it).
+	echo "stress 120 tap /tests/seccomp_stress ${STRESS_SECONDS:-10}"
 } > "$ROOT/etc/suites"
 
 # make bench's list: our cases, then the upstream benchmark with a fixed

@@ -41,10 +41,11 @@ done
 
 FRAGS="$TOP/config/00-guest.config $TOP/config/10-seccomp.config $TOP/config/20-rust.config
 $TOP/config/40-samples.config $TOP/config/series-check.config"
-# What a clean run is remembered by: the series, the config and the tools.
+# What a clean run is remembered by: the series, the config (its option
+# lines, not its comments) and the tools.
 series_exists
 # shellcheck disable=SC2086
-cfgkey=$( { cat $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)
+cfgkey=$( { grep -hE '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)
 # A clean run is replayed only by the same checker: this script and the
 # S8 gate's are part of the key.
 checker=$(cat "$0" "$TOP/scripts/s8.py" | sha256sum | cut -c1-16)

@@ -13,14 +13,19 @@
  * once (default: one per online CPU; the output is the same).  Each
  * sequence runs in a process of its own (the tracer), which sets up its own state at random
  * (CAP_SYS_ADMIN kept or dropped, a user namespace, a seccomp filter of
- * its own), forks a tracee that sets up its state at random (no seccomp,
- * strict mode, one to three filters whose action for getppid() is any of
- * seccomp's, with or without TSYNC) and then serves commands over a pipe,
- * and then runs up to 12 random steps: PTRACE_SEIZE or PTRACE_SETOPTIONS
- * with a random option word (unknown bits included), PTRACE_ATTACH,
+ * its own, a suspension of its own by a tracer of its own), forks a
+ * tracee that sets up its state at random (no seccomp, strict mode, one
+ * to three filters whose action for getppid() is any of seccomp's, with
+ * or without TSYNC) and then serves commands over a pipe, and then runs
+ * up to 12 random steps: PTRACE_SEIZE or PTRACE_SETOPTIONS with a random
+ * option word (unknown bits included), PTRACE_ATTACH,
  * PTRACE_SECCOMP_GET_FILTER / _GET_METADATA with random indexes,
- * PTRACE_DETACH, a getppid() in the tracee, /proc/PID/status's seccomp
- * and tracer lines; then it kills the tracee.  Lines look like
+ * PTRACE_DETACH, a getppid() in the tracee, a filter installed by a new
+ * thread of the tracee (with or without TSYNC), a fork in the tracee
+ * whose child calls getppid() (auto-attached when the option word asked
+ * for it), a second tracer that seizes the tracee and then exits or is
+ * killed, /proc/PID/status's seccomp and tracer lines; then it kills the
+ * tracee.  Lines look like
  *   7.3 seize 0x200001 = -1 EPERM
  * and hold no PID, address or time.  Exit status 0, or 1 when the harness
  * itself failed (a sequence that hung past its alarm).
@@ -33,6 +38,7 @@
 #include <stddef.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -144,17 +150,79 @@ static int install(unsigned int action, unsigned int flags)
 	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
-/* The tracee: serve getppid() requests until told to stop or killed. */
+struct thread_filter {
+	unsigned int action, flags;
+	long ret;
+	int err;
+};
+
+static void *thread_install(void *arg)
+{
+	struct thread_filter *t = arg;
+
+	errno = 0;
+	t->ret = install(t->action, t->flags);
+	t->err = errno;
+	return NULL;
+}
+
+/*
+ * The tracee: serve requests until told to stop or killed.  Each is one
+ * command byte (and an argument byte) and gets two longs back:
+ *   x      getppid(): 1 or -1, errno
+ *   t A F  a new thread installs a filter with action A, TSYNC if F: its
+ *          return value, errno
+ *   f      fork a child that calls getppid() and exits 1 on success,
+ *          64 + errno on failure: the child's wait status, 0 (or -1, errno
+ *          when fork failed)
+ */
 static void tracee(int cmd, int res)
 {
-	char c;
+	unsigned char c[2];
 
-	while (read(cmd, &c, 1) == 1) {
-		long r = syscall(__NR_getppid);
-		int e = errno;
-		long reply[2] = { r < 0 ? -1 : 1, r < 0 ? e : 0 };
+	while (read(cmd, c, 1) == 1) {
+		long reply[2] = { 0, 0 };
 
-		/* The parent's PID is not the same on every kernel: 1 = ok. */
+		if (c[0] == 't') {
+			struct thread_filter t = { 0 };
+			pthread_t th;
+
+			if (read(cmd, c + 1, 1) != 1)
+				break;
+			t.action = actions[c[1] & 0x7f].ret;
+			t.flags = c[1] & 0x80 ? SECCOMP_FILTER_FLAG_TSYNC : 0;
+			if (pthread_create(&th, NULL, thread_install, &t) == 0) {
+				pthread_join(th, NULL);
+				reply[0] = t.ret;
+				reply[1] = t.err;
+			} else {
+				reply[0] = -1;
+				reply[1] = EAGAIN;
+			}
+		} else if (c[0] == 'f') {
+			pid_t p = fork();
+			int status = 0;
+
+			if (p == 0) {
+				long r = syscall(__NR_getppid);
+
+				syscall(__NR_exit, r < 0 ? 64 + errno : 1);
+			}
+			if (p < 0) {
+				reply[0] = -1;
+				reply[1] = errno;
+			} else {
+				while (waitpid(p, &status, 0) < 0 && errno == EINTR)
+					;
+				reply[0] = status;
+			}
+		} else {
+			long r = syscall(__NR_getppid);
+
+			/* The parent's PID is not the same on every kernel: 1 = ok. */
+			reply[0] = r < 0 ? -1 : 1;
+			reply[1] = r < 0 ? errno : 0;
+		}
 		if (write(res, reply, sizeof(reply)) != sizeof(reply))
 			break;
 	}
@@ -179,6 +247,27 @@ static void reap(int status, const char *how)
 }
 
 /*
+ * Wait for the tracee's next state change (options as waitpid's); the
+ * stops of tasks auto-attached with it (a new thread, a forked child) are
+ * continued meanwhile, and their exits waited for: a thread group leader's
+ * exit is not reported while a traced thread of it is an unwaited zombie.
+ */
+static pid_t wait_child(int *status, int options)
+{
+	pid_t w;
+
+	while ((w = waitpid(-1, status, __WALL | options)) > 0) {
+		if (w == child)
+			return w;
+		if (WIFSTOPPED(*status))
+			ptrace(PTRACE_CONT, w, 0,
+			       (*status >> 16) || WSTOPSIG(*status) == SIGSTOP ?
+			       0 : WSTOPSIG(*status));
+	}
+	return w;
+}
+
+/*
  * Bring an attached tracee to a ptrace stop and wait for it: a seized one
  * with PTRACE_INTERRUPT, an attached one with SIGSTOP (which cont()
  * suppresses).  Returns 0 when it is stopped, -1 when it died.
@@ -192,7 +281,7 @@ static int stop_it(void)
 	else
 		kill(child, SIGSTOP);
 	for (;;) {
-		if (waitpid(child, &status, __WALL) < 0) {
+		if (wait_child(&status, 0) < 0) {
 			dead = 1;
 			return -1;
 		}
@@ -234,63 +323,181 @@ static unsigned long option_word(void)
 	return w;
 }
 
-/* Ask the tracee for a getppid() and follow it to its answer or death. */
+/*
+ * Send the tracee a request and follow it to its answer or death; the
+ * answer goes to *reply.  Returns 0 on an answer, -1 otherwise (said in a
+ * line).  Meanwhile every ptrace stop is continued: the tracee's are
+ * printed; those of tasks auto-attached with it (a new thread, a forked
+ * child) are not, as their order against the tracee's is not fixed.
+ */
+static int request(int cmd, int res, const char *what, const char *msg, size_t len,
+		   long reply[2])
+{
+	int status;
+	char buf[96];
+
+	if (dead) {
+		snprintf(buf, sizeof(buf), "%s: no tracee", what);
+		note(buf);
+		return -1;
+	}
+	if (write(cmd, msg, len) != (ssize_t)len) {
+		snprintf(buf, sizeof(buf), "%s: tracee gone", what);
+		note(buf);
+		return -1;
+	}
+	for (int round = 0; round < 500; round++) {
+		struct pollfd p = { .fd = res, .events = POLLIN };
+
+		if (poll(&p, 1, 10) == 1) {
+			ssize_t n = read(res, reply, 2 * sizeof(long));
+
+			if (n == 2 * sizeof(long))
+				return 0;
+			/* EOF: it died. */
+			if (wait_child(&status, 0) > 0 &&
+			    (WIFEXITED(status) || WIFSIGNALED(status)))
+				reap(status, what);
+			else {
+				snprintf(buf, sizeof(buf), "%s: pipe closed", what);
+				note(buf);
+			}
+			return -1;
+		}
+		/* No answer yet: a ptrace stop (a signal, an event)? */
+		while (wait_child(&status, WNOHANG) > 0) {
+			if (WIFEXITED(status) || WIFSIGNALED(status)) {
+				reap(status, what);
+				return -1;
+			}
+			if (WIFSTOPPED(status)) {
+				int sig = WSTOPSIG(status);
+
+				if (status >> 16) {
+					snprintf(buf, sizeof(buf), "%s: event stop %d", what,
+						 status >> 16);
+					note(buf);
+					ptrace(PTRACE_CONT, child, 0, 0);
+				} else {
+					snprintf(buf, sizeof(buf), "%s: signal stop %d", what, sig);
+					note(buf);
+					ptrace(PTRACE_CONT, child, 0, sig == SIGSTOP ? 0 : sig);
+				}
+			}
+		}
+	}
+	snprintf(buf, sizeof(buf), "%s: no answer in 5 s", what);
+	note(buf);
+	return -1;
+}
+
+/* A getppid() in the tracee. */
 static void call(int cmd, int res)
 {
 	long reply[2];
-	int status;
+
+	if (request(cmd, res, "getppid", "x", 1, reply) == 0)
+		out("getppid", reply[0], (int)reply[1]);
+}
+
+/* A filter installed by a new thread of the tracee. */
+static void thread_filter(int cmd, int res)
+{
+	unsigned int a = rnd(sizeof(actions) / sizeof(actions[0])), tsync = rnd(2);
+	char msg[2] = { 't', (char)(a | (tsync ? 0x80 : 0)) }, what[64];
+	long reply[2];
+
+	snprintf(what, sizeof(what), "thread filter %s%s", actions[a].name,
+		 tsync ? " tsync" : "");
+	/* TSYNC fails with the ID of a thread it cannot sync: shown as 1. */
+	if (request(cmd, res, what, msg, 2, reply) == 0)
+		out(what, reply[0] > 0 ? 1 : reply[0], (int)reply[1]);
+}
+
+/* A fork in the tracee, whose child calls getppid(). */
+static void fork_child(int cmd, int res)
+{
+	long reply[2];
 	char buf[64];
+	int st;
 
+	if (request(cmd, res, "fork", "f", 1, reply))
+		return;
+	st = (int)reply[0];
+	if (reply[0] < 0)
+		out("fork", reply[0], (int)reply[1]);
+	else if (WIFSIGNALED(st))
+		snprintf(buf, sizeof(buf), "fork: child killed by signal %d", WTERMSIG(st));
+	else if (WEXITSTATUS(st) == 1)
+		snprintf(buf, sizeof(buf), "fork: child getppid ok");
+	else
+		snprintf(buf, sizeof(buf), "fork: child getppid %s", err(WEXITSTATUS(st) - 64));
+	if (reply[0] >= 0)
+		note(buf);
+}
+
+/*
+ * A second tracer, forked from this one (the same credentials, user
+ * namespace and filters), seizes the tracee with a random option word and
+ * then exits or is killed: the suspension it may have set must end with
+ * it (PTRACE_O_EXITKILL kills the tracee instead, which is waited for).
+ */
+static void second_tracer(void)
+{
+	unsigned long w = option_word();
+	int killed = rnd(2), pfd[2], status;
+	long r[2] = { -1, ESRCH };
+	char buf[96];
+	pid_t s;
+
+	snprintf(buf, sizeof(buf), "second tracer seize %#lx", w);
 	if (dead) {
-		note("call: no tracee");
+		snprintf(buf, sizeof(buf), "second tracer: no tracee");
+		note(buf);
 		return;
 	}
-	if (write(cmd, "x", 1) != 1) {
-		note("call: tracee gone");
-		return;
+	if (pipe(pfd))
+		exit(2);
+	s = fork();
+	if (s == 0) {
+		errno = 0;
+		r[0] = ptrace(PTRACE_SEIZE, child, 0, w);
+		r[1] = errno;
+		if (write(pfd[1], r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		if (killed)
+			pause();
+		_exit(0);
 	}
-	for (int round = 0; round < 50; round++) {
-		struct pollfd p = { .fd = res, .events = POLLIN };
+	close(pfd[1]);
+	if (read(pfd[0], r, sizeof(r)) != sizeof(r))
+		note("second tracer: no answer");
+	else
+		out(buf, r[0], (int)r[1]);
+	close(pfd[0]);
+	if (killed)
+		kill(s, SIGKILL);
+	waitpid(s, &status, 0);
+	note(killed ? "second tracer killed" : "second tracer exited");
+	if (r[0] == 0 && (w & PTRACE_O_EXITKILL)) {
+		/*
+		 * Its exit sent the tracee SIGKILL: wait for its death, 1 s at
+		 * most (it takes milliseconds; a kernel that did not kill it
+		 * must not hang the run).
+		 */
+		for (int round = 0; round < 100; round++) {
+			pid_t p = wait_child(&status, WNOHANG);
 
-		if (poll(&p, 1, 100) == 1) {
-			ssize_t n = read(res, reply, sizeof(reply));
-
-			if (n == sizeof(reply)) {
-				out("getppid", reply[0], (int)reply[1]);
+			if (p > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
+				reap(status, "second tracer's exit");
 				return;
 			}
-			/* EOF: it died. */
-			if (waitpid(child, &status, __WALL) > 0 &&
-			    (WIFEXITED(status) || WIFSIGNALED(status)))
-				reap(status, "getppid");
-			else
-				note("getppid: pipe closed");
-			return;
-		}
-		/* No answer yet: a ptrace stop (a signal, a seccomp event)? */
-		pid_t w = waitpid(child, &status, __WALL | WNOHANG);
-
-		if (w <= 0)
-			continue;
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			reap(status, "getppid");
-			return;
-		}
-		if (WIFSTOPPED(status)) {
-			int sig = WSTOPSIG(status);
-
-			if (status >> 16) {
-				snprintf(buf, sizeof(buf), "getppid: event stop %d", status >> 16);
-				note(buf);
+			if (p > 0 && WIFSTOPPED(status))
 				ptrace(PTRACE_CONT, child, 0, 0);
-			} else {
-				snprintf(buf, sizeof(buf), "getppid: signal stop %d", sig);
-				note(buf);
-				ptrace(PTRACE_CONT, child, 0, sig == SIGSTOP ? 0 : sig);
-			}
+			usleep(10000);
 		}
+		note("second tracer's exit: tracee not killed in 1 s");
 	}
-	note("getppid: no answer in 5 s");
 }
 
 static void status_lines(void)
@@ -332,6 +539,50 @@ static int capset_sys_admin(int keep)
 	return syscall(__NR_capset, &h, d);
 }
 
+/*
+ * The tracer traced by a tracer of its own, suspended or not (P4 and its
+ * control): this process forks, the parent seizes the child with the
+ * options given (it is root, with no filter: PTRACE_O_SUSPEND_SECCOMP is
+ * allowed on every kernel) and forwards its signals until it ends, then
+ * ends with its status; the child goes on as the tracer.
+ */
+static void trace_self(unsigned long options)
+{
+	int go[2], status;
+	pid_t t;
+	long r;
+
+	if (pipe(go))
+		exit(2);
+	t = fork();
+	if (t == 0) {
+		char c;
+
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		close(go[0]);
+		return;
+	}
+	close(go[0]);
+	errno = 0;
+	r = ptrace(PTRACE_SEIZE, t, 0, options | PTRACE_O_EXITKILL);
+	out("tracer's tracer seize", r, errno);
+	if (write(go[1], "g", 1) != 1)
+		exit(2);
+	close(go[1]);
+	while (waitpid(t, &status, __WALL) > 0) {
+		if (WIFEXITED(status))
+			exit(WEXITSTATUS(status));
+		if (WIFSIGNALED(status))
+			exit(2);
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_CONT, t, 0,
+			       (status >> 16) || WSTOPSIG(status) == SIGSTOP ? 0 : WSTOPSIG(status));
+	}
+	exit(2);
+}
+
 static void sequence(unsigned long long seed, unsigned long n)
 {
 	int cmd[2], res[2];
@@ -355,12 +606,18 @@ static void sequence(unsigned long long seed, unsigned long n)
 		tact[i] = rnd(sizeof(actions) / sizeof(actions[0]));
 	/* The tracer's. */
 	int drop_admin = rnd(4) == 0, userns = rnd(8) == 0, own_filter = rnd(5) == 0;
+	/* Traced by a tracer of its own: 1 with, 2 without the suspension. */
+	int own_tracer = rnd(8) == 0 ? 1 + rnd(2) : 0;
 
-	snprintf(buf, sizeof(buf), "tracee %s, %u filters, tracer%s%s%s",
+	snprintf(buf, sizeof(buf), "tracee %s, %u filters, tracer%s%s%s%s",
 		 tmode == 1 ? "strict" : tmode ? "filter" : "none", nfilters,
 		 drop_admin ? " -SYS_ADMIN" : "", userns ? " userns" : "",
-		 own_filter ? " filtered" : "");
+		 own_filter ? " filtered" : "",
+		 own_tracer == 1 ? " suspended" : own_tracer ? " traced" : "");
 	note(buf);
+
+	if (own_tracer)
+		trace_self(own_tracer == 1 ? PTRACE_O_SUSPEND_SECCOMP : 0);
 
 	if (pipe(cmd) || pipe(res))
 		exit(2);
@@ -413,7 +670,7 @@ static void sequence(unsigned long long seed, unsigned long n)
 		unsigned long w;
 		long r;
 		/* Mostly attach first: most requests need a tracee. */
-		unsigned int op = !attached && !dead && rnd(2) ? rnd(3) : rnd(10);
+		unsigned int op = !attached && !dead && rnd(2) ? rnd(3) : rnd(13);
 
 		switch (op) {
 		case 0: case 1:
@@ -435,7 +692,7 @@ static void sequence(unsigned long long seed, unsigned long n)
 				attached = 1;
 				seized = 0;
 
-				if (waitpid(child, &status, __WALL) > 0 && WIFSTOPPED(status))
+				if (wait_child(&status, 0) > 0 && WIFSTOPPED(status))
 					cont();
 			}
 			break;
@@ -499,18 +756,36 @@ static void sequence(unsigned long long seed, unsigned long n)
 			if (!dead)
 				status_lines();
 			break;
+		case 10:
+			thread_filter(cmd[1], res[0]);
+			break;
+		case 11:
+			fork_child(cmd[1], res[0]);
+			break;
+		case 12:
+			second_tracer();
+			break;
 		}
 	}
 	/* The end: kill the tracee and reap it. */
 	step = 99;
 	if (!dead) {
 		int status;
+		pid_t w;
 
 		kill(child, SIGKILL);
-		/* A PTRACE_O_TRACEEXIT stop on the way out is continued. */
-		while (waitpid(child, &status, __WALL) > 0 && !WIFEXITED(status) &&
-		       !WIFSIGNALED(status))
-			ptrace(PTRACE_CONT, child, 0, 0);
+		/*
+		 * A PTRACE_O_TRACEEXIT stop on the way out is continued, and
+		 * so are the stops of tasks auto-attached with the tracee;
+		 * their exits are waited for too (the exit of a thread group
+		 * leader is not reported while a traced thread of it is a
+		 * zombie).
+		 */
+		while ((w = wait_child(&status, 0)) > 0) {
+			if (WIFEXITED(status) || WIFSIGNALED(status))
+				break;
+			ptrace(PTRACE_CONT, w, 0, 0);
+		}
 	}
 	note("end");
 }
