@@ -58,16 +58,20 @@ if [ ! -x "$ST/syscall_bench" ] || [ "$BENCH" -nt "$ST/syscall_bench" ]; then
 		die "building $BENCH failed"
 fi
 # make fuzz's sequence runner (issue 14), static like the rest.
+# Both include tests/lib/one_syscall_filter.h.
 FUZZ=$TOP/tests/fuzz/seccomp_fuzz.c
-if [ ! -x "$ST/seccomp_fuzz" ] || [ "$FUZZ" -nt "$ST/seccomp_fuzz" ]; then
-	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/seccomp_fuzz" "$FUZZ" ||
-		die "building $FUZZ failed"
+TLIB=$TOP/tests/lib
+if [ ! -x "$ST/seccomp_fuzz" ] || [ "$FUZZ" -nt "$ST/seccomp_fuzz" ] ||
+   [ "$TLIB/one_syscall_filter.h" -nt "$ST/seccomp_fuzz" ]; then
+	gcc -O2 -Wall -Werror -static -I "$TLIB" -isystem "$OBJ/usr/include" \
+		-o "$ST/seccomp_fuzz" "$FUZZ" || die "building $FUZZ failed"
 fi
 # The stress run (issue 14): tracers against tracee threads at once.
 STRESS=$TOP/tests/stress/seccomp_stress.c
-if [ ! -x "$ST/seccomp_stress" ] || [ "$STRESS" -nt "$ST/seccomp_stress" ]; then
-	gcc -O2 -Wall -Werror -static -isystem "$OBJ/usr/include" -o "$ST/seccomp_stress" \
-		"$STRESS" -lpthread || die "building $STRESS failed"
+if [ ! -x "$ST/seccomp_stress" ] || [ "$STRESS" -nt "$ST/seccomp_stress" ] ||
+   [ "$TLIB/one_syscall_filter.h" -nt "$ST/seccomp_stress" ]; then
+	gcc -O2 -Wall -Werror -static -I "$TLIB" -isystem "$OBJ/usr/include" \
+		-o "$ST/seccomp_stress" "$STRESS" -lpthread || die "building $STRESS failed"
 fi
 # Debian trixie's criu 4.1.1 with its own glibc and libraries
 # (scripts/criu-trixie.sh, pinned in config/criu-trixie.pkgs): Debian 12's

@@ -46,10 +46,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "one_syscall_filter.h"
 
 #ifndef PTRACE_O_SUSPEND_SECCOMP
 #define PTRACE_O_SUSPEND_SECCOMP (1 << 21)
@@ -137,17 +140,10 @@ static const struct {
 	{ "user_notif", SECCOMP_RET_USER_NOTIF },
 };
 
+/* A filter that gives getppid() the action given. */
 static int install(unsigned int action, unsigned int flags)
 {
-	struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, action),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = 4, .filter = insns };
-
-	return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	return install_filter(__NR_getppid, action, flags);
 }
 
 struct thread_filter {
@@ -189,7 +185,7 @@ static void tracee(int cmd, int res)
 
 			if (read(cmd, c + 1, 1) != 1)
 				break;
-			t.action = actions[c[1] & 0x7f].ret;
+			t.action = actions[(c[1] & 0x7f) % (sizeof(actions) / sizeof(actions[0]))].ret;
 			t.flags = c[1] & 0x80 ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 			if (pthread_create(&th, NULL, thread_install, &t) == 0) {
 				pthread_join(th, NULL);
@@ -275,23 +271,35 @@ static pid_t wait_child(int *status, int options)
 static int stop_it(void)
 {
 	int status;
+	long r;
 
-	if (seized)
-		ptrace(PTRACE_INTERRUPT, child, 0, 0);
-	else
-		kill(child, SIGSTOP);
-	for (;;) {
-		if (wait_child(&status, 0) < 0) {
+	errno = 0;
+	r = seized ? ptrace(PTRACE_INTERRUPT, child, 0, 0) : kill(child, SIGSTOP);
+	if (r) {
+		out("stop", r, errno);
+		return -1;
+	}
+	/*
+	 * A stop comes in microseconds to milliseconds: polled every 0.1 ms
+	 * at first, then every 10 ms, 5 s at most (not the alarm's 30).
+	 */
+	for (int round = 0; round < 600; round++) {
+		pid_t w = wait_child(&status, WNOHANG);
+
+		if (w < 0) {
 			dead = 1;
 			return -1;
 		}
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (w > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
 			reap(status, "stop");
 			return -1;
 		}
-		if (WIFSTOPPED(status))
+		if (w > 0 && WIFSTOPPED(status))
 			return 0;
+		usleep(round < 100 ? 100 : 10000);
 	}
+	note("stop: not stopped in 5 s");
+	return -1;
 }
 
 static void cont(void)
@@ -459,7 +467,12 @@ static void second_tracer(void)
 	if (pipe(pfd))
 		exit(2);
 	s = fork();
+	if (s < 0)
+		exit(2);
 	if (s == 0) {
+		/* Not left behind if this tracer dies (its alarm). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(pfd[0]);
 		errno = 0;
 		r[0] = ptrace(PTRACE_SEIZE, child, 0, w);
 		r[1] = errno;
@@ -481,11 +494,12 @@ static void second_tracer(void)
 	note(killed ? "second tracer killed" : "second tracer exited");
 	if (r[0] == 0 && (w & PTRACE_O_EXITKILL)) {
 		/*
-		 * Its exit sent the tracee SIGKILL: wait for its death, 1 s at
-		 * most (it takes milliseconds; a kernel that did not kill it
-		 * must not hang the run).
+		 * Its exit sent the tracee SIGKILL before it could be reaped:
+		 * wait for the death, polled as in stop_it(), 5 s at most (it
+		 * takes milliseconds; a kernel that did not kill it must not
+		 * hang the run).
 		 */
-		for (int round = 0; round < 100; round++) {
+		for (int round = 0; round < 600; round++) {
 			pid_t p = wait_child(&status, WNOHANG);
 
 			if (p > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
@@ -494,9 +508,9 @@ static void second_tracer(void)
 			}
 			if (p > 0 && WIFSTOPPED(status))
 				ptrace(PTRACE_CONT, child, 0, 0);
-			usleep(10000);
+			usleep(round < 100 ? 100 : 10000);
 		}
-		note("second tracer's exit: tracee not killed in 1 s");
+		note("second tracer's exit: tracee not killed in 5 s");
 	}
 }
 
@@ -555,6 +569,8 @@ static void trace_self(unsigned long options)
 	if (pipe(go))
 		exit(2);
 	t = fork();
+	if (t < 0)
+		exit(2);
 	if (t == 0) {
 		char c;
 
@@ -622,6 +638,8 @@ static void sequence(unsigned long long seed, unsigned long n)
 	if (pipe(cmd) || pipe(res))
 		exit(2);
 	child = fork();
+	if (child < 0)
+		exit(2);
 	if (child == 0) {
 		close(cmd[1]);
 		close(res[0]);
@@ -692,8 +710,12 @@ static void sequence(unsigned long long seed, unsigned long n)
 				attached = 1;
 				seized = 0;
 
-				if (wait_child(&status, 0) > 0 && WIFSTOPPED(status))
-					cont();
+				if (wait_child(&status, 0) > 0) {
+					if (WIFSTOPPED(status))
+						cont();
+					else
+						reap(status, "attach");
+				}
 			}
 			break;
 		case 3: case 4:
@@ -800,6 +822,10 @@ static int run_range(unsigned long long seed, unsigned long first, unsigned long
 		int status;
 		pid_t p = fork();
 
+		if (p < 0) {
+			printf("%lu.0 harness: fork failed\n", n);
+			return 1;
+		}
 		if (p == 0) {
 			alarm(30);
 			sequence(seed, n);
@@ -850,7 +876,20 @@ int main(int argc, char **argv)
 		workers = strtol(argv[4], NULL, 0);
 	if (workers < 1)
 		workers = 1;
+	if (workers > 64)
+		workers = 64;
+	if (count < 1) {
+		fprintf(stderr, "%s: COUNT must be at least 1\n", argv[0]);
+		return 2;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * A tracee that dies while a request is on its way must not kill
+	 * the tracer with SIGPIPE ("tracee gone" says it), and the deaths
+	 * by SIGSYS the filters cause dump no core.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	printf("# seccomp_fuzz seed %llu sequences %lu..%lu\n", seed, first, first + count - 1);
 	if (workers == 1) {
 		failed = run_range(seed, first, count, 0, 1);
@@ -868,8 +907,12 @@ int main(int argc, char **argv)
 		char path[64];
 		pid_t p;
 
-		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%ld", w);
+		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%d.%ld", (int)getpid(), w);
 		p = fork();
+		if (p < 0) {
+			printf("0.0 harness: worker %ld: fork failed\n", w);
+			return 1;
+		}
 		if (p == 0) {
 			if (!freopen(path, "w", stdout))
 				_exit(2);
@@ -888,7 +931,7 @@ int main(int argc, char **argv)
 		char path[64], buf[512];
 		FILE *f;
 
-		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%ld", w);
+		snprintf(path, sizeof(path), "/tmp/seccomp_fuzz.%d.%ld", (int)getpid(), w);
 		f = fopen(path, "r");
 		if (!f) {
 			printf("0.0 harness: worker %ld left no output\n", w);
