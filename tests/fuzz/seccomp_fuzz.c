@@ -264,6 +264,28 @@ static pid_t wait_child(int *status, int options)
 }
 
 /*
+ * wait_child() for at most 5 s: the tracer blocks SIGCHLD (sequence()),
+ * so a state change of a child wakes sigtimedwait() at once.  Returns 0
+ * when nothing changed in time.
+ */
+static pid_t wait_child_5s(int *status)
+{
+	struct timespec left = { 5, 0 };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		pid_t w = wait_child(status, WNOHANG);
+
+		if (w != 0)
+			return w;
+		if (sigtimedwait(&chld, NULL, &left) < 0 && errno == EAGAIN)
+			return 0;
+	}
+}
+
+/*
  * Bring an attached tracee to a ptrace stop and wait for it: a seized one
  * with PTRACE_INTERRUPT, an attached one with SIGSTOP (which cont()
  * suppresses).  Returns 0 when it is stopped, -1 when it died.
@@ -279,27 +301,25 @@ static int stop_it(void)
 		out("stop", r, errno);
 		return -1;
 	}
-	/*
-	 * A stop comes in microseconds to milliseconds: polled every 0.1 ms
-	 * at first, then every 10 ms, 5 s at most (not the alarm's 30).
-	 */
-	for (int round = 0; round < 600; round++) {
-		pid_t w = wait_child(&status, WNOHANG);
+	/* A stop comes in milliseconds: 5 s at most, not the alarm's 30. */
+	for (;;) {
+		pid_t w = wait_child_5s(&status);
 
 		if (w < 0) {
 			dead = 1;
 			return -1;
 		}
-		if (w > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
+		if (w == 0) {
+			note("stop: not stopped in 5 s");
+			return -1;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			reap(status, "stop");
 			return -1;
 		}
-		if (w > 0 && WIFSTOPPED(status))
+		if (WIFSTOPPED(status))
 			return 0;
-		usleep(round < 100 ? 100 : 10000);
 	}
-	note("stop: not stopped in 5 s");
-	return -1;
 }
 
 static void cont(void)
@@ -495,20 +515,18 @@ static void second_tracer(void)
 	if (r[0] == 0 && (w & PTRACE_O_EXITKILL)) {
 		/*
 		 * Its exit sent the tracee SIGKILL before it could be reaped:
-		 * wait for the death, polled as in stop_it(), 5 s at most (it
-		 * takes milliseconds; a kernel that did not kill it must not
-		 * hang the run).
+		 * wait for the death, 5 s at most (it takes milliseconds; a
+		 * kernel that did not kill it must not hang the run).
 		 */
-		for (int round = 0; round < 600; round++) {
-			pid_t p = wait_child(&status, WNOHANG);
+		pid_t p;
 
-			if (p > 0 && (WIFEXITED(status) || WIFSIGNALED(status))) {
+		while ((p = wait_child_5s(&status)) > 0) {
+			if (WIFEXITED(status) || WIFSIGNALED(status)) {
 				reap(status, "second tracer's exit");
 				return;
 			}
-			if (p > 0 && WIFSTOPPED(status))
+			if (WIFSTOPPED(status))
 				ptrace(PTRACE_CONT, child, 0, 0);
-			usleep(round < 100 ? 100 : 10000);
 		}
 		note("second tracer's exit: tracee not killed in 5 s");
 	}
@@ -658,6 +676,18 @@ static void sequence(unsigned long long seed, unsigned long n)
 	}
 	close(cmd[0]);
 	close(res[1]);
+	/*
+	 * SIGCHLD blocked in the tracer alone (the tracee forked above keeps
+	 * its mask): a bounded wait sleeps in sigtimedwait() until a child
+	 * changes state.
+	 */
+	{
+		sigset_t chld;
+
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &chld, NULL);
+	}
 	{
 		char c;
 		int status;
