@@ -264,9 +264,9 @@ static pid_t wait_child(int *status, int options)
 }
 
 /*
- * wait_child() for at most 5 s: the tracer blocks SIGCHLD (sequence()),
- * so a state change of a child wakes sigtimedwait() at once.  Returns 0
- * when nothing changed in time.
+ * wait_child() until a state change, or 5 s without one: the tracer
+ * blocks SIGCHLD (sequence()), so a child's state change wakes
+ * sigtimedwait() at once.  Returns 0 when nothing changed in 5 s.
  */
 static pid_t wait_child_5s(int *status)
 {
@@ -480,8 +480,7 @@ static void second_tracer(void)
 
 	snprintf(buf, sizeof(buf), "second tracer seize %#lx", w);
 	if (dead) {
-		snprintf(buf, sizeof(buf), "second tracer: no tracee");
-		note(buf);
+		note("second tracer: no tracee");
 		return;
 	}
 	if (pipe(pfd))
