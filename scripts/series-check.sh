@@ -130,12 +130,21 @@ done
 # build.
 # The base's vmlinux is kept (per config and tools), so that the gate
 # reads both with the s8.py of this run.
+# When the first patch changes nothing but rust/ (both queues' bindgen
+# fix), the C of the first prefix is the base's, the functions S8 reads
+# included: the first prefix's vmlinux stands for the base's, and the base
+# is not built at all (a whole build less, on CI's clock).
 basevm=$BUILD/series-check/base-vmlinux.$cfgkey
 s8base=$BUILD/series-check/s8-base
 s8series=$BUILD/series-check/s8-series
 objdump=llvm-objdump$LLVM_SUFFIX
 rm -f "$BUILD"/series-check/s8-base.*	# the summaries an older version kept
-if [ ! -s "$basevm" ]; then
+first=$(series_patches | head -n 1)
+base_is_first=0
+if [ -n "$first" ] && ! sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$PATCHES/$first" | grep -qv '^rust/'; then
+	base_is_first=1
+fi
+if [ ! -s "$basevm" ] && [ $base_is_first = 0 ]; then
 	start=$(date +%s)
 	configured=1
 	if OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1; then
@@ -147,8 +156,6 @@ if [ ! -s "$basevm" ]; then
 	fi
 fi
 rm -f "$s8base"
-[ -s "$basevm" ] && python3 "$TOP/scripts/s8.py" summary "$objdump" "$basevm" > "$s8base.tmp" &&
-	mv "$s8base.tmp" "$s8base"
 for p in $(series_patches); do
 	n=$((n + 1))
 	start=$(date +%s)
@@ -160,7 +167,9 @@ for p in $(series_patches); do
 	[ $configured = 0 ] && restore_mtimes
 	build=ok
 	built="$(wgit rev-parse 'HEAD^{tree}') $cfgkey"
-	if grep -qxF "$built" "$builtfile" 2>/dev/null; then
+	need_base=0
+	[ $n = 1 ] && [ $base_is_first = 1 ] && [ ! -s "$basevm" ] && need_base=1
+	if [ $need_base = 0 ] && grep -qxF "$built" "$builtfile" 2>/dev/null; then
 		build="ok (this tree built before)"
 	# A patch that only touches the selftests, the documentation or MAINTAINERS
 	# changes nothing the kernel build reads: the previous prefix's build
@@ -177,6 +186,12 @@ for p in $(series_patches); do
 		{ wmake olddefconfig && wmake -j"$jobs" bzImage; } || { build=FAIL; fails=$((fails + 1)); }
 	fi
 	[ "$build" = ok ] && echo "$built" >> "$builtfile"
+	# The first prefix, built now, stands for the base (see above).
+	if [ $need_base = 1 ] && [ "$build" = ok ]; then
+		rm -f "$BUILD"/series-check/base-vmlinux.*
+		cp "$SOBJ/vmlinux" "$basevm"
+		msg "series-check: the first prefix changes only rust/: its vmlinux stands for the base's"
+	fi
 	pc=$(cat "$cpdir/$p")
 	res=ok
 	case $build in ok*) ;; *) res="not ok" ;; esac
@@ -185,6 +200,8 @@ for p in $(series_patches); do
 done
 # S8: the last prefix, built (a make that finds it up to date takes
 # seconds), against the base.
+[ -s "$basevm" ] && python3 "$TOP/scripts/s8.py" summary "$objdump" "$basevm" > "$s8base.tmp" &&
+	mv "$s8base.tmp" "$s8base"
 n=$((n + 1))
 start=$(date +%s)
 s8="S8: the syscall entry path of a task that is not suspended, the series against the base"

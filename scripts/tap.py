@@ -383,6 +383,10 @@ def suite_files(results):
 # without one of their tests is marked "not built" in the oracle, not
 # failed.
 RUST_ONLY_KUNIT = re.compile(r'^(?:seccomp_suspend|rust_doctests_\w+)$')
+# Selftests that need kernel.seccomp.scoped_suspend, which only the Rust
+# policy has (CONFIG_SECCOMP_SUSPEND_SCOPED): the first column must run
+# them, the others may skip them, and those that ran them must agree.
+SWITCH_ONLY = re.compile(r'switch_on')
 
 
 def compare(out_tap, out_md, columns):
@@ -391,8 +395,10 @@ def compare(out_tap, out_md, columns):
     the Rust policy, the C policy and the unmodified base.  A suite one
     kernel ran and another did not fails; so does a test with two
     different results.  A test of a KUnit suite RUST_ONLY_KUNIT names
-    is compared among the kernels that built it, and marked as such.
-    Last, each kernel's console must be free of splats."""
+    is compared among the kernels that built it, and marked as such; so
+    is a selftest SWITCH_ONLY names among the kernels that did not skip
+    it, the first column included.  Last, each kernel's console must be
+    free of splats."""
     files = [suite_files(d) for _, d in columns]
     names = sorted(set().union(*files))
     labels = [label for label, _ in columns]
@@ -423,19 +429,29 @@ def compare(out_tap, out_md, columns):
             only = {}
             for t in tests:
                 top = t.split('/')[0]
-                have = [r for r in res if t in r]
-                if name == 'kunit' and len(have) < len(res) and RUST_ONLY_KUNIT.match(top):
+                pairs = [(lab, r.get(t, 'missing')) for lab, r in zip(labels, res)]
+                if name == 'kunit' and RUST_ONLY_KUNIT.match(top) and \
+                        any(v == 'missing' for _, v in pairs):
                     # Built by some kernels only: compare among those.
-                    key = (top, tuple(lab for lab, r in zip(labels, res) if t in r))
+                    pairs = [(lab, v) for lab, v in pairs if v != 'missing']
+                    key = (top, tuple(lab for lab, _ in pairs))
                     only[key] = only.get(key, 0) + 1
-                    vals = [r[t] for r in have]
-                else:
-                    vals = [r.get(t, 'missing') for r in res]
-                if len(set(vals)) > 1:
-                    diff.append('%s: %s' % (t, ', '.join(
-                        '%s %s' % (lab, v) for lab, v in zip(labels, vals))))
+                elif name != 'kunit' and SWITCH_ONLY.search(t) and len(res) > 1:
+                    # Needs the switch: the first kernel has it and must
+                    # run it, the kernels without it skip.
+                    if pairs[0][1] == 'skip':
+                        pairs[0] = (pairs[0][0], 'skip, where the switch exists')
+                    pairs = pairs[:1] + [(lab, v) for lab, v in pairs[1:] if v != 'skip']
+                    key = ('%s, needs kernel.seccomp.scoped_suspend' % name,
+                           tuple(lab for lab, _ in pairs))
+                    only[key] = only.get(key, 0) + 1
+                if len(set(v for _, v in pairs)) > 1 or pairs[0][1].startswith('skip,'):
+                    diff.append('%s: %s' % (t, ', '.join('%s %s' % p for p in pairs)))
             for (top, labs), count in sorted(only.items()):
-                notes.append('kunit %s: %d tests built only on %s' % (top, count, ', '.join(labs)))
+                if top.endswith('scoped_suspend'):
+                    notes.append('%s: %d tests ran only on %s' % (top, count, ', '.join(labs)))
+                else:
+                    notes.append('kunit %s: %d tests built only on %s' % (top, count, ', '.join(labs)))
         # An empty result (a kernel without Rust runs no KUnit test) is a
         # result; only a missing file is not.
         same = not diff and all(r is not None for r in res)

@@ -298,6 +298,37 @@ class Compare(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn('kunit seccomp_suspend: 2 tests built only on rust', md)
 
+    def test_switch_only_selftests(self):
+        # Tests that need kernel.seccomp.scoped_suspend: skipped without
+        # it, compared among the kernels that ran them.
+        suite = 'TAP version 13\n1..2\nok 1 scoped.switch_on_seize.t\nok 2 scoped.switch_off_seize.t\n'
+        skipped = suite.replace('switch_on_seize.t', 'switch_on_seize.t # SKIP no switch')
+
+        def change(label, d):
+            self.write(d, 'a.tap', suite if label == 'rust' else skipped)
+        rc, out, md = self.run_compare(change)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('a, needs kernel.seccomp.scoped_suspend: 1 tests ran only on rust', md)
+
+        # The first kernel, which has the switch, must not skip them.
+        rc, out, _ = self.run_compare(lambda label, d: self.write(d, 'a.tap', skipped))
+        self.assertEqual(rc, 1)
+        self.assertIn('scoped.switch_on_seize.t: rust skip, where the switch exists', out)
+
+        def rust_skips(label, d):
+            self.write(d, 'a.tap', skipped if label == 'rust' else suite)
+        rc, out, _ = self.run_compare(rust_skips)
+        self.assertEqual(rc, 1)
+        self.assertIn('scoped.switch_on_seize.t: rust skip, where the switch exists, c ok, base ok', out)
+
+        # Those that ran them must agree, and a switch_off test is as any.
+        def c_fails(label, d):
+            self.write(d, 'a.tap', suite.replace('ok 1', 'not ok 1') if label == 'c'
+                       else suite if label == 'rust' else skipped)
+        rc, out, _ = self.run_compare(c_fails)
+        self.assertEqual(rc, 1)
+        self.assertIn('scoped.switch_on_seize.t: rust ok, c not ok', out)
+
     def test_kernel_without_rust_runs_no_kunit(self):
         # The C reference without Rust: KUnit prints an empty plan.
         def change(label, d):
@@ -633,6 +664,19 @@ ffffffff8100010a:      	retq
         ok, text = s8.compare(*self.files(series))
         self.assertFalse(ok)
         self.assertIn('calls jmp:rust_helper_seccomp_suspended', text)
+
+    def test_suspended_branch_tail_call(self):
+        # Scoped suspension: the suspended branch jumps to the function
+        # that runs the floor, in __secure_computing() only.
+        series = self.BASE.replace('\tjne\t0xffffffff812ec72a <__secure_computing+0x5a>',
+                                   '\tjne\t0xffffffff81400000 <seccomp_suspended_syscall>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertTrue(ok, text)
+        self.assertIn("suspended branch's tail call to seccomp_suspended_syscall()", text)
+        series = self.BASE.replace('\tcallq\t*%rax', '\tjmp\t0xffffffff81400000 <seccomp_suspended_syscall>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('do_syscall_64() calls jmp:seccomp_suspended_syscall', text)
 
     def test_prefixed_call(self):
         series = self.BASE.replace('\tcallq\t0xffffffff81252050 <do_exit>',

@@ -20,6 +20,16 @@
  * A criu that is itself under a seccomp filter must fail to dump and leave
  * the target running, untraced and still confined (refused_under_filter).
  *
+ * Scoped suspension (SPEC Z7): in the shared_* variants the test process
+ * first puts itself under a "shared" filter, as a container's init would,
+ * so that criu and the target both run under it and the target adds its
+ * own filter on top.  With kernel.seccomp.scoped_suspend on, criu dumps
+ * and restores the target: criu reads and installs again only the
+ * target's own filter, the restored process inherits the shared one from
+ * criu, and both act afterwards.  With the switch off, the same dump is
+ * refused as for any criu under seccomp.  The switch exists only with the
+ * Rust policy; shared_switch_on is skipped elsewhere.
+ *
  * The target writes fixed-size records "TID COUNT ERRNO\n" with write(2)
  * to one O_APPEND file per thread; in strict mode that is all it may do.
  */
@@ -69,7 +79,17 @@ struct scenario {
 	int mode;		/* Seccomp: */
 	struct thread_spec t[MAX_THREADS];
 	int death;		/* the signal SIGUSR1's forbidden call dies by */
+	int shared;		/* runs under the shared filter too */
 };
+
+/*
+ * The shared filter refuses getpgid() of this (nonexistent) process with
+ * EXDEV, which neither criu nor the target's own code ever asks.  A
+ * counting thread of the shared scenario records SHARED_MISSING instead
+ * of its getppid() errno if the call was not refused so.
+ */
+#define SHARED_PGID	0x7ffffff0
+#define SHARED_MISSING	9999
 
 static const struct scenario strict = {
 	.name = "strict",
@@ -103,7 +123,18 @@ static const struct scenario tsync = {
 	.death = SIGSYS,
 };
 
-static const struct scenario *const scenarios[] = { &strict, &chain, &threads, &tsync };
+static const struct scenario shared = {
+	.name = "shared",
+	.what = "under the shared filter that criu runs under too (ERRNO(EXDEV) on one getpgid()), plus its own: ERRNO(EACCES) on getppid, KILL on uname",
+	.threads = 1, .mode = SECCOMP_MODE_FILTER,
+	.t = { { 2, EACCES } },
+	.death = SIGSYS,
+	.shared = 1,
+};
+
+static const struct scenario *const scenarios[] = {
+	&strict, &chain, &threads, &tsync, &shared,
+};
 
 /* The target. */
 
@@ -144,6 +175,23 @@ static int install_errno(int err, int kill, unsigned int flags)
 	};
 
 	return install(f, sizeof(f) / sizeof(f[0]), flags);
+}
+
+/* The shared filter: getpgid(SHARED_PGID) -> ERRNO(EXDEV); else allow. */
+static int install_shared(void)
+{
+	struct sock_filter f[] = {
+		LD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getpgid, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SHARED_PGID, 0, 1),
+		RET(SECCOMP_RET_ERRNO | EXDEV),
+		RET(SECCOMP_RET_ALLOW),
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return install(f, sizeof(f) / sizeof(f[0]), 0);
 }
 
 /* Only what the counting loop needs; anything else kills the process. */
@@ -202,6 +250,8 @@ static void count_forever(struct worker *w)
 			r = syscall(__NR_getppid);
 			err = r < 0 ? errno : 0;
 		}
+		if (w->sc->shared && (syscall(__NR_getpgid, SHARED_PGID) != -1 || errno != EXDEV))
+			err = SHARED_MISSING;
 		put_num(rec + 8, 12, w->count);
 		put_num(rec + 21, 4, err);
 		if (write(w->fd, rec, REC_LEN) != REC_LEN)
@@ -231,6 +281,8 @@ static int thread_filters(const struct scenario *sc, int index)
 	}
 	if (sc == &tsync && index == 0)
 		return install_errno(EXDEV, 1, SECCOMP_FILTER_FLAG_TSYNC);
+	if (sc == &shared)
+		return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || install_errno(EACCES, 1, 0);
 	return 0;
 }
 
@@ -474,7 +526,37 @@ static int show_errors(const char *path, const char *needle)
 
 static const char *errname(int err)
 {
+	if (err == SHARED_MISSING)
+		return "(the shared filter did not act)";
 	return err ? strerrorname_np(err) : "allowed";
+}
+
+#define SCOPED_SWITCH "/proc/sys/kernel/seccomp/scoped_suspend"
+
+/* The switch: 0 or 1, or -1 when the kernel has none. */
+static int read_switch(void)
+{
+	char c = 0;
+	int fd = open(SCOPED_SWITCH, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '1' ? 1 : c == '0' ? 0 : -1;
+}
+
+static int write_switch(int on)
+{
+	int fd = open(SCOPED_SWITCH, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -1;
 }
 
 FIXTURE(criu) {
@@ -483,16 +565,20 @@ FIXTURE(criu) {
 	pid_t tids[MAX_THREADS];
 	struct tstatus before[MAX_THREADS];
 	struct record last[MAX_THREADS];
+	int was;		/* the switch before the test, -1: none */
 };
 
 FIXTURE_VARIANT(criu) {
 	const struct scenario *sc;
+	int scoped;		/* the switch for the test, -1: left alone */
 };
 
-FIXTURE_VARIANT_ADD(criu, strict) { .sc = &strict };
-FIXTURE_VARIANT_ADD(criu, chain) { .sc = &chain };
-FIXTURE_VARIANT_ADD(criu, threads) { .sc = &threads };
-FIXTURE_VARIANT_ADD(criu, tsync) { .sc = &tsync };
+FIXTURE_VARIANT_ADD(criu, strict) { .sc = &strict, .scoped = -1 };
+FIXTURE_VARIANT_ADD(criu, chain) { .sc = &chain, .scoped = -1 };
+FIXTURE_VARIANT_ADD(criu, threads) { .sc = &threads, .scoped = -1 };
+FIXTURE_VARIANT_ADD(criu, tsync) { .sc = &tsync, .scoped = -1 };
+FIXTURE_VARIANT_ADD(criu, shared_switch_on) { .sc = &shared, .scoped = 1 };
+FIXTURE_VARIANT_ADD(criu, shared_switch_off) { .sc = &shared, .scoped = 0 };
 
 /* Start the target, wait until it counts, and check it is confined as planned. */
 FIXTURE_SETUP(criu)
@@ -500,6 +586,15 @@ FIXTURE_SETUP(criu)
 	const struct scenario *sc = variant->sc;
 	long zero[MAX_THREADS] = { 0 };
 
+	self->was = read_switch();
+	if (variant->scoped == 1 && self->was < 0)
+		SKIP(return, "no %s: scoped suspension needs CONFIG_SECCOMP_SUSPEND_SCOPED (the Rust policy)",
+		     SCOPED_SWITCH);
+	if (variant->scoped >= 0 && self->was >= 0)
+		ASSERT_EQ(0, write_switch(variant->scoped));
+	/* The shared filter: criu, the target and its twin inherit it. */
+	if (sc->shared)
+		ASSERT_EQ(0, install_shared());
 	ASSERT_EQ(0, access(CRIU, X_OK)) TH_LOG("%s is not in the guest", CRIU);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/criu-%s-%d", sc->name, getpid());
 	snprintf(self->img, sizeof(self->img), "%s/img", self->dir);
@@ -533,6 +628,8 @@ FIXTURE_TEARDOWN(criu)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
 	if (self->dir[0] && system(cmd))
 		printf("# could not remove %s\n", self->dir);
+	if (variant->scoped >= 0 && self->was >= 0)
+		write_switch(self->was);
 }
 
 /* SIGUSR1 makes a forbidden call: return the signal @pid, our child, dies by. */
@@ -545,6 +642,64 @@ static int forbidden_call_kills(pid_t pid)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 1000 + WEXITSTATUS(status);
 }
 
+/*
+ * Runs criu dump, under an allow-all filter of its own if @filtered, and
+ * expects it refused: criu exits with an error after compel's EPERM, and
+ * the target is left as it was: running, untraced, confined as before,
+ * still counting.
+ */
+static void expect_refused(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(criu) *self, const struct scenario *sc,
+			   int filtered, const char *why)
+{
+	struct record now[MAX_THREADS];
+	long since[MAX_THREADS];
+	char log[200], pidstr[16];
+	double secs;
+	int status;
+
+	snprintf(pidstr, sizeof(pidstr), "%d", self->pid);
+	snprintf(log, sizeof(log), "%s/dump.out", self->dir);
+	status = run_criu(log, filtered, (char *[]){ "criu", "dump", "-t", pidstr, "-D", self->img,
+				 "-o", "dump.log", "-v4", NULL }, &secs);
+	ASSERT_NE(-1, status) TH_LOG("criu did not finish");
+	EXPECT_NE(0, status) TH_LOG("criu %s dumped a confined process", why);
+	snprintf(log, sizeof(log), "%s/dump.log", self->img);
+	printf("# %s: criu dump %s: exit %d; its errors:\n", sc->name, why, status);
+	EXPECT_EQ(1, show_errors(log, REFUSED))
+		TH_LOG("no \"%s\" in %s", REFUSED, log);
+
+	ASSERT_EQ(0, waitpid(self->pid, &status, WNOHANG)) TH_LOG("the target died");
+	/*
+	 * Still counting: two more records than it had when criu returned.
+	 * (Records written while criu ran would not show a target that
+	 * criu left stopped.)
+	 */
+	for (int i = 0; i < sc->threads; i++) {
+		ASSERT_EQ(0, read_last(self->dir, i, &now[i]))
+			TH_LOG("no record of thread %d after criu returned", i);
+		since[i] = now[i].n;
+	}
+	ASSERT_EQ(0, wait_records(self->dir, sc->threads, since, 2, now))
+		TH_LOG("the target stopped counting after criu returned");
+	for (int i = 0; i < sc->threads; i++) {
+		struct tstatus after;
+
+		ASSERT_EQ(0, read_status(self->pid, self->tids[i], &after));
+		EXPECT_EQ(self->before[i].seccomp, after.seccomp);
+		EXPECT_EQ(self->before[i].filters, after.filters);
+		EXPECT_EQ(0, after.tracer);
+		EXPECT_NE('t', after.state);
+		EXPECT_NE('T', after.state);
+		EXPECT_EQ(sc->t[i].err, now[i].err);
+		printf("# %s: untouched: thread %d Seccomp: %d Seccomp_filters: %d, TracerPid: %d, State: %c, count %llu -> %llu\n",
+		       sc->name, self->tids[i], after.seccomp, after.filters, after.tracer,
+		       after.state, self->last[i].count, now[i].count);
+	}
+	EXPECT_EQ(sc->death, forbidden_call_kills(self->pid));
+	self->pid = 0;
+}
+
 TEST_F_TIMEOUT(criu, dump_restore, 90)
 {
 	const struct scenario *sc = variant->sc;
@@ -554,6 +709,12 @@ TEST_F_TIMEOUT(criu, dump_restore, 90)
 	int status, twin_death;
 	double secs;
 	pid_t twin;
+
+	/* Z7: with the switch off, criu under the shared filter is refused. */
+	if (variant->scoped == 0) {
+		expect_refused(_metadata, self, sc, 0, "under the shared filter, switch off");
+		return;
+	}
 
 	/* What the forbidden call does to a process that is never dumped. */
 	twin = start_target(sc->name, self->img);
@@ -643,60 +804,13 @@ TEST_F_TIMEOUT(criu, dump_restore, 90)
 }
 
 /*
- * criu under a seccomp filter (one that allows everything) is a tracer the
- * kernel must not let suspend anything: the dump fails, and the target is
- * left as it was: running, untraced, confined as before, still counting.
+ * criu under a seccomp filter of its own (one that allows everything) is a
+ * tracer the kernel must not let suspend anything, switch on or off: the
+ * target's chain does not hold that filter.
  */
 TEST_F_TIMEOUT(criu, refused_under_filter, 60)
 {
-	const struct scenario *sc = variant->sc;
-	struct record now[MAX_THREADS];
-	long since[MAX_THREADS];
-	char log[200], pidstr[16];
-	double secs;
-	int status;
-
-	snprintf(pidstr, sizeof(pidstr), "%d", self->pid);
-	snprintf(log, sizeof(log), "%s/dump.out", self->dir);
-	status = run_criu(log, 1, (char *[]){ "criu", "dump", "-t", pidstr, "-D", self->img,
-				 "-o", "dump.log", "-v4", NULL }, &secs);
-	ASSERT_NE(-1, status) TH_LOG("criu did not finish");
-	EXPECT_NE(0, status) TH_LOG("criu under a filter dumped a confined process");
-	snprintf(log, sizeof(log), "%s/dump.log", self->img);
-	printf("# %s: criu dump under a seccomp filter: exit %d; its errors:\n",
-	       sc->name, status);
-	EXPECT_EQ(1, show_errors(log, REFUSED))
-		TH_LOG("no \"%s\" in %s", REFUSED, log);
-
-	ASSERT_EQ(0, waitpid(self->pid, &status, WNOHANG)) TH_LOG("the target died");
-	/*
-	 * Still counting: two more records than it had when criu returned.
-	 * (Records written while criu ran would not show a target that
-	 * criu left stopped.)
-	 */
-	for (int i = 0; i < sc->threads; i++) {
-		ASSERT_EQ(0, read_last(self->dir, i, &now[i]))
-			TH_LOG("no record of thread %d after criu returned", i);
-		since[i] = now[i].n;
-	}
-	ASSERT_EQ(0, wait_records(self->dir, sc->threads, since, 2, now))
-		TH_LOG("the target stopped counting after criu returned");
-	for (int i = 0; i < sc->threads; i++) {
-		struct tstatus after;
-
-		ASSERT_EQ(0, read_status(self->pid, self->tids[i], &after));
-		EXPECT_EQ(self->before[i].seccomp, after.seccomp);
-		EXPECT_EQ(self->before[i].filters, after.filters);
-		EXPECT_EQ(0, after.tracer);
-		EXPECT_NE('t', after.state);
-		EXPECT_NE('T', after.state);
-		EXPECT_EQ(sc->t[i].err, now[i].err);
-		printf("# %s: untouched: thread %d Seccomp: %d Seccomp_filters: %d, TracerPid: %d, State: %c, count %llu -> %llu\n",
-		       sc->name, self->tids[i], after.seccomp, after.filters, after.tracer,
-		       after.state, self->last[i].count, now[i].count);
-	}
-	EXPECT_EQ(sc->death, forbidden_call_kills(self->pid));
-	self->pid = 0;
+	expect_refused(_metadata, self, variant->sc, 1, "under a seccomp filter");
 }
 
 int main(int argc, char **argv)
