@@ -4,8 +4,9 @@
 # build the kernel after each patch (incrementally, in one build directory,
 # build/$BASE/series-check/obj), and run checkpatch.pl --strict on each patch.  One line
 # per patch; fails if any patch does not apply, build, or pass checkpatch.
-# The base is built first, and the last line is the S8 gate: the syscall
-# entry path of the last prefix against the base's (scripts/s8.py).
+# The base is built first (or stood for by a first patch that changes no
+# C, see below), and the last line is the S8 gate: the syscall entry path
+# of the last prefix against the base's (scripts/s8.py).
 # The builds use the series' own options (the fragments FRAGS lists, with
 # config/series-check.config), not what only the guest suites need: a prefix
 # that changes a header or the kernel crate rebuilds much of the kernel,
@@ -141,8 +142,14 @@ objdump=llvm-objdump$LLVM_SUFFIX
 rm -f "$BUILD"/series-check/s8-base.*	# the summaries an older version kept
 first=$(series_patches | head -n 1)
 base_is_first=0
-if [ -n "$first" ] && ! sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$PATCHES/$first" | grep -qv '^rust/'; then
-	base_is_first=1
+if [ -n "$first" ]; then
+	# Both sides of every file the patch touches (a rename has two).
+	touched=$(sed -n -e 's|^--- a/||p' -e 's|^+++ b/||p' "$PATCHES/$first" | sort -u)
+	# Not C, even under rust/ (rust/helpers/*.c is kernel C).
+	if [ -n "$touched" ] && ! printf '%s\n' "$touched" | grep -qv '^rust/' &&
+	   ! printf '%s\n' "$touched" | grep -q '\.[ch]$'; then
+		base_is_first=1
+	fi
 fi
 if [ ! -s "$basevm" ] && [ $base_is_first = 0 ]; then
 	start=$(date +%s)
@@ -216,7 +223,11 @@ s8build() {
 	fi
 }
 if [ ! -s "$s8base" ]; then
-	line "not ok $n $s8: the base did not build"
+	if [ $base_is_first = 1 ]; then
+		line "not ok $n $s8: the first prefix, which stands for the base, did not build"
+	else
+		line "not ok $n $s8: the base did not build"
+	fi
 	fails=$((fails + 1))
 elif [ $fails != 0 ]; then
 	line "not ok $n $s8: not run, the series has failures above"

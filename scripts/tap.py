@@ -386,7 +386,7 @@ RUST_ONLY_KUNIT = re.compile(r'^(?:seccomp_suspend|rust_doctests_\w+)$')
 # Selftests that need kernel.seccomp.scoped_suspend, which only the Rust
 # policy has (CONFIG_SECCOMP_SUSPEND_SCOPED): the first column must run
 # them, the others may skip them, and those that ran them must agree.
-SWITCH_ONLY = re.compile(r'switch_on')
+SWITCH_ONLY = re.compile(r'(^|[._])switch_on(_|\.|$)')
 
 
 def compare(out_tap, out_md, columns):
@@ -397,7 +397,8 @@ def compare(out_tap, out_md, columns):
     different results.  A test of a KUnit suite RUST_ONLY_KUNIT names
     is compared among the kernels that built it, and marked as such; so
     is a selftest SWITCH_ONLY names among the kernels that did not skip
-    it, the first column included.  Last, each kernel's console must be
+    it, the first column included, which must be the Rust policy's
+    kernel (the only one with the switch) and must run it.  Last, each kernel's console must be
     free of splats."""
     files = [suite_files(d) for _, d in columns]
     names = sorted(set().union(*files))
@@ -434,22 +435,25 @@ def compare(out_tap, out_md, columns):
                         any(v == 'missing' for _, v in pairs):
                     # Built by some kernels only: compare among those.
                     pairs = [(lab, v) for lab, v in pairs if v != 'missing']
-                    key = (top, tuple(lab for lab, _ in pairs))
+                    key = ('kunit', top, tuple(lab for lab, _ in pairs))
                     only[key] = only.get(key, 0) + 1
                 elif name != 'kunit' and SWITCH_ONLY.search(t) and len(res) > 1:
                     # Needs the switch: the first kernel has it and must
                     # run it, the kernels without it skip.
-                    if pairs[0][1] == 'skip':
-                        pairs[0] = (pairs[0][0], 'skip, where the switch exists')
-                    pairs = pairs[:1] + [(lab, v) for lab, v in pairs[1:] if v != 'skip']
-                    key = ('%s, needs kernel.seccomp.scoped_suspend' % name,
-                           tuple(lab for lab, _ in pairs))
-                    only[key] = only.get(key, 0) + 1
-                if len(set(v for _, v in pairs)) > 1 or pairs[0][1].startswith('skip,'):
+                    if pairs[0][1] in ('skip', 'missing'):
+                        pairs[0] = (pairs[0][0], 'skip, where the switch exists'
+                                    if pairs[0][1] == 'skip' else 'missing, where the switch exists')
+                    ran = pairs[:1] + [(lab, v) for lab, v in pairs[1:] if v != 'skip']
+                    if len(ran) < len(pairs):
+                        key = ('switch', name, tuple(lab for lab, _ in ran))
+                        only[key] = only.get(key, 0) + 1
+                    pairs = ran
+                if len(set(v for _, v in pairs)) > 1 or 'where the switch exists' in pairs[0][1]:
                     diff.append('%s: %s' % (t, ', '.join('%s %s' % p for p in pairs)))
-            for (top, labs), count in sorted(only.items()):
-                if top.endswith('scoped_suspend'):
-                    notes.append('%s: %d tests ran only on %s' % (top, count, ', '.join(labs)))
+            for (kind, top, labs), count in sorted(only.items()):
+                if kind == 'switch':
+                    notes.append('%s, needs kernel.seccomp.scoped_suspend: %d tests ran only on %s'
+                                 % (top, count, ', '.join(labs)))
                 else:
                     notes.append('kunit %s: %d tests built only on %s' % (top, count, ', '.join(labs)))
         # An empty result (a kernel without Rust runs no KUnit test) is a

@@ -310,6 +310,12 @@ class Compare(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn('a, needs kernel.seccomp.scoped_suspend: 1 tests ran only on rust', md)
 
+        # The names the suites use, and not a word that merely starts so.
+        for name in ('criu.shared_switch_on.dump_restore', 'global.scoped_switch_on_sysctl',
+                     'scoped.switch_on_seize.t'):
+            self.assertTrue(tap.SWITCH_ONLY.search(name), name)
+        self.assertFalse(tap.SWITCH_ONLY.search('a.switch_once'))
+
         # The first kernel, which has the switch, must not skip them.
         rc, out, _ = self.run_compare(lambda label, d: self.write(d, 'a.tap', skipped))
         self.assertEqual(rc, 1)
@@ -320,6 +326,14 @@ class Compare(unittest.TestCase):
         rc, out, _ = self.run_compare(rust_skips)
         self.assertEqual(rc, 1)
         self.assertIn('scoped.switch_on_seize.t: rust skip, where the switch exists, c ok, base ok', out)
+
+        # A first kernel whose results lack them is not let off.
+        def rust_lacks(label, d):
+            self.write(d, 'a.tap', 'TAP version 13\n1..1\nok 1 scoped.switch_off_seize.t\n'
+                       if label == 'rust' else skipped)
+        rc, out, _ = self.run_compare(rust_lacks)
+        self.assertEqual(rc, 1)
+        self.assertIn('scoped.switch_on_seize.t: rust missing, where the switch exists', out)
 
         # Those that ran them must agree, and a switch_off test is as any.
         def c_fails(label, d):
@@ -677,6 +691,14 @@ ffffffff8100010a:      	retq
         ok, text = s8.compare(*self.files(series))
         self.assertFalse(ok)
         self.assertIn('do_syscall_64() calls jmp:seccomp_suspended_syscall', text)
+        # Two such jumps: the second is a call out.
+        series = self.BASE.replace('\tjne\t0xffffffff812ec72a <__secure_computing+0x5a>',
+                                   '\tjne\t0xffffffff81400000 <seccomp_suspended_syscall>')
+        series = series.replace('\ttestb\t$0x1, 0x33(%rax)',
+                                '\tje\t0xffffffff81400000 <seccomp_suspended_syscall>')
+        ok, text = s8.compare(*self.files(series))
+        self.assertFalse(ok)
+        self.assertIn('__secure_computing() calls jmp:seccomp_suspended_syscall', text)
 
     def test_prefixed_call(self):
         series = self.BASE.replace('\tcallq\t0xffffffff81252050 <do_exit>',

@@ -590,8 +590,6 @@ FIXTURE_SETUP(criu)
 	if (variant->scoped == 1 && self->was < 0)
 		SKIP(return, "no %s: scoped suspension needs CONFIG_SECCOMP_SUSPEND_SCOPED (the Rust policy)",
 		     SCOPED_SWITCH);
-	if (variant->scoped >= 0 && self->was >= 0)
-		ASSERT_EQ(0, write_switch(variant->scoped));
 	/* The shared filter: criu, the target and its twin inherit it. */
 	if (sc->shared)
 		ASSERT_EQ(0, install_shared());
@@ -617,6 +615,12 @@ FIXTURE_SETUP(criu)
 		       sc->name, self->tids[i], s->seccomp, s->filters,
 		       errname(self->last[i].err), self->last[i].count);
 	}
+	/*
+	 * The switch last: the teardown that puts it back runs only after a
+	 * setup that got through (the guest also resets it after each suite).
+	 */
+	if (variant->scoped >= 0 && self->was >= 0)
+		ASSERT_EQ(0, write_switch(variant->scoped));
 }
 
 FIXTURE_TEARDOWN(criu)
