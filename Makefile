@@ -12,8 +12,8 @@ export BASE
 ifeq ($(filter $(BASE),7.2 6.12),)
 $(error BASE=$(BASE): the bases are 7.2 (the upstream queue, the default) and 6.12 (the LTS queue))
 endif
-# make check also checks the other base: every prefix of its queue builds,
-# and its Rust kernel's suites pass.
+# make check also checks the other base: every prefix of its queue builds
+# (and S8 between its last prefix and the base).
 OTHER_BASE := $(if $(filter 6.12,$(BASE)),7.2,6.12)
 # As scripts/common.sh has them: build/<base>/, results/<base>/; the C
 # reference kernel's results in results/<base>/ref/.
@@ -75,13 +75,17 @@ series-check: tree
 test-harness:
 	@$(S)/test-harness.sh
 
-# The other base's part of make check (LEVEL=series, and quick) boots one
-# kernel: the random sequences (fuzz) have nothing there to be compared
-# with, so its guest leaves them out (ss.skip) and saves their minutes.
-SKIP_SUITES := $(if $(filter series quick,$(LEVEL)),fuzz)
+# LEVEL=quick boots one kernel: the random sequences (fuzz) have nothing
+# there to be compared with, so its guest leaves them out (ss.skip) and
+# saves their minutes.
+SKIP_SUITES := $(if $(filter quick,$(LEVEL)),fuzz)
 SKIP_ARGS := $(if $(SKIP_SUITES),KERNEL_ARGS=ss.skip=$(SKIP_SUITES))
 SUITES = $$(cut -d' ' -f1 $(BUILD_DIR)/initramfs/etc/suites | grep -vx -e '$(or $(SKIP_SUITES),-)')
 REF_OBJ := $(BUILD_DIR)/obj-ref
+# Where the exports check reads the Rust build's symbol lists: the Rust
+# kernel's build, or at LEVEL=series (no such kernel) series-check's build
+# of the last prefix.
+EXPORTS_OBJ := $(BUILD_DIR)/$(if $(filter series,$(LEVEL)),series-check/obj,obj)
 REF_ENV := OBJ=$(REF_OBJ) EXTRA_CONFIG=$(CURDIR)/config/reference/c-policy.config
 REF_BOOT := KERNEL=$(REF_OBJ)/arch/x86/boot/bzImage RESULTS=$(REF_RES) IMPL=c
 # The unmodified base (make base-kernel), the third column of the oracle.
@@ -132,7 +136,8 @@ check-full:
 # it and reports).  LEVEL=full: all of it (the unmodified base as the
 # oracle's third column, and S8 between the Rust kernel and the base,
 # included); ci: all but series-check and the base; series: series-check
-# and the Rust kernel's suites; quick: the Rust kernel's suites only.
+# alone (every prefix builds, checkpatch, S8), and the exports check on
+# its last prefix; quick: the Rust kernel's suites only.
 # Test failures are left to the report; this fails only when something it
 # needs does not build.
 LEVEL ?= full
@@ -161,16 +166,22 @@ ifneq ($(filter full series,$(LEVEL)),)
 		$(S)/series-check.sh --tap $(if $(filter full,$(LEVEL)),--no-checkpatch) \
 		> $(RES)/host/series.tap || true
 endif
+ifneq ($(LEVEL),series)
 	@$(MAKE) --no-print-directory initramfs $(if $(REF),reference-kernel) $(if $(ORACLE),base-kernel)
 	@for s in $(SUITES); do echo $$s; done > $(RES)/suites
+endif
 # The functions C calls in Rust are for kernel/ptrace.c and kernel/seccomp.c
 # alone: no EXPORT_SYMBOL list of the Rust build names them (the kernel
-# crate's lists every global function of the crate).
+# crate's lists every global function of the crate).  At LEVEL=series,
+# in series-check's build of the last prefix.
 	@rc=0; grep -HwE 'rust_ptrace_check_options|rust_seccomp_check_filter_access' \
-		$(BUILD_DIR)/obj/rust/exports_*_generated.h >&2 && rc=1; \
-	ls $(BUILD_DIR)/obj/rust/exports_kernel_generated.h >/dev/null || rc=1; \
+		$(EXPORTS_OBJ)/rust/exports_*_generated.h >&2 && rc=1; \
+	ls $(EXPORTS_OBJ)/rust/exports_kernel_generated.h >/dev/null || rc=1; \
 	python3 $(S)/tap.py status 'the Rust entry points C calls are not exported to modules' $$rc \
 		> $(RES)/host/exports.tap
+ifeq ($(LEVEL),series)
+	@echo 'LEVEL=series: series-check only, no kernel booted' > $(RES)/no-guest
+else
 ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): lint"; $(S)/lint.sh --tap --build > $(RES)/host/lint.tap || true
 endif
@@ -217,6 +228,7 @@ ifneq ($(filter full ci,$(LEVEL)),)
 	@echo "check $(BASE): the config matrix ($(MATRIX_LEVEL))"; \
 		$(S)/matrix.sh $(MATRIX_LEVEL) || [ -s $(RES)/host/matrix.tap ] || \
 		python3 $(S)/tap.py status 'the config matrix ran' 1 > $(RES)/host/matrix.tap
+endif
 endif
 
 # The base without the series, configured like the series kernel.

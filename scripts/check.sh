@@ -17,7 +17,7 @@ for arg in "$@"; do
 	# (make bench's results stay).
 	rm -rf "$res"/*.tap "$res/host" "$res/ref" "$res/oracle.md" "$res/suites" \
 		"$res/base" "$res/matrix" "$res"/s8-*.txt \
-		"$res/guest.out" "$res/console.log"
+		"$res/guest.out" "$res/console.log" "$res/no-guest"
 	mkdir -p "$res/host"
 	echo "check: BASE=$base, $level check"
 	start=$(date +%s)

@@ -239,10 +239,10 @@ def exit_code_check(suite, rc):
         suite.problems.append('exit status %d' % rc)
 
 
-def collect(results, expect=(), host=True):
+def collect(results, expect=(), host=True, guest_ran=True):
     """Write one .tap per suite into results/; return the suites (host,
-    unless HOST is false, KUnit, guest, the console's splats) and the
-    policy the guest saw."""
+    unless HOST is false, KUnit, guest, the console's splats; only the
+    host's when GUEST_RAN is false) and the policy the guest saw."""
     out_path = os.path.join(results, 'guest.out')
     con_path = os.path.join(results, 'console.log')
     suites = []
@@ -256,6 +256,8 @@ def collect(results, expect=(), host=True):
             if fn.endswith('.tap'):
                 with open(os.path.join(hostdir, fn), errors='replace') as f:
                     suites.append(parse(f.read().splitlines(), fn[:-4]))
+    if not guest_ran:
+        return suites, None
 
     ktap = kunit_from_console(console)
     kunit = Suite('kunit')
@@ -317,8 +319,10 @@ def report(results, expect=(), quiet=False, host=True):
 def report_bases(dirs):
     """make check's last word over several bases: each DIR is one base's
     results (results/<base>, named by its last component), whose guest
-    suites are listed in DIR/suites.  A line per suite, each headed by its
-    base, a total per base, then the sum; fails on a failure in any base."""
+    suites are listed in DIR/suites; a base whose check boots no kernel
+    (LEVEL=series) has DIR/no-guest instead, and only its host suites
+    count.  A line per suite, each headed by its base, a total per base,
+    then the sum; fails on a failure in any base."""
     grand = [0, 0, 0]
     lines = []
     for d in dirs:
@@ -331,7 +335,8 @@ def report_bases(dirs):
             s.problems.append('no results in %s' % d)
             suites, impl = [s], None
         else:
-            suites, impl = collect(d, expect)
+            suites, impl = collect(d, expect,
+                                   guest_ran=not os.path.exists(os.path.join(d, 'no-guest')))
         total = totals(suites)
         if impl:
             lines.append('%-5s implementation: the booted kernel runs the %s policy (/proc/kallsyms)'

@@ -173,6 +173,26 @@ class Bases(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertTrue(any(x.startswith('7.2   a ') and 'never ran' in x for x in lines))
 
+    def test_base_without_guest(self):
+        # LEVEL=series boots nothing: its host suites alone count, and
+        # no KUnit or guest suite is asked of it; a failing host suite
+        # still fails the report.
+        def make(base, d, series='ok'):
+            if base == '6.12':
+                for fn in ('suites', 'console.log', 'guest.out'):
+                    os.remove(os.path.join(d, fn))
+                with open(os.path.join(d, 'no-guest'), 'w') as f:
+                    f.write('LEVEL=series\n')
+                with open(os.path.join(d, 'host', 'series.tap'), 'w') as f:
+                    f.write('TAP version 13\n1..1\n%s 1 p\n' % series)
+        rc, lines = self.run_report(make)
+        self.assertEqual(rc, 0)
+        self.assertIn('6.12  1 passed, 0 failed, 0 skipped', lines)
+        self.assertFalse(any(x.startswith('6.12  kunit') for x in lines))
+        rc, lines = self.run_report(lambda base, d: make(base, d, 'not ok'))
+        self.assertEqual(rc, 1)
+        self.assertIn('6.12  0 passed, 1 failed, 0 skipped', lines)
+
     def test_no_results(self):
         import contextlib
         import io
@@ -486,9 +506,10 @@ class BenchReport(unittest.TestCase):
     """scripts/bench.py on made-up runs: goals and repeatability."""
 
     FIG = {'getppid': 189.1, 'getppid_filter': 448.3, 'getppid_cached': 296.3,
-           'read0_strict': 363.5, 'getppid_suspended': 223.2,
+           'read0_strict': 363.5, 'getppid_suspended': 223.2, 'getppid_arg': 400.0,
            'seize_detach_suspend': 8663.9, 'seize_detach_plain': 8568.9,
            'setoptions_suspend': 656.5, 'setoptions_plain': 614.9}
+    SCOPED = {'getppid_scoped_arg': 399.0, 'getppid_scoped_cached': 296.3}
     SB = {'getpid native': 190, 'getpid RET_ALLOW 1 filter (bitmap)': 297,
           'getpid RET_ALLOW 2 filters (bitmap)': 297,
           'getpid RET_ALLOW 3 filters (full)': 809,
@@ -508,6 +529,8 @@ class BenchReport(unittest.TestCase):
                     d = os.path.join(out, '%s.%d' % (k, r))
                     os.makedirs(d)
                     fig = dict(self.FIG)
+                    if k == 'rust':     # the switch: the Rust policy's alone
+                        fig.update(self.SCOPED)
                     if change:
                         change(k, r, fig)
                     with open(os.path.join(d, 'syscall_bench.tap'), 'w') as f:
@@ -525,7 +548,9 @@ class BenchReport(unittest.TestCase):
     def test_all_goals_met(self):
         rc, md = self.run_bench()
         self.assertEqual(rc, 0, md)
-        self.assertIn('rust: all 2 runs identical in all 14 cases', md)
+        self.assertIn('rust: all 2 runs identical in all 17 cases', md)
+        self.assertIn('| 400.0 | 399.0 | -1.0 |', md)
+        self.assertIn('| 296.3 | 296.3 | +0.0 |', md)
         self.assertIn('without the doctests (KUnit test code, CONFIG_RUST_KERNEL_DOCTESTS): +600 bytes', md)
 
     def test_runs_differ(self):
@@ -594,6 +619,23 @@ class BenchReport(unittest.TestCase):
         rc, md = self.run_bench(change)
         self.assertEqual(rc, 1)
         self.assertIn('1.060 |', md)
+
+    def test_scoped_suspension_costs_more_than_its_floor(self):
+        # Z8: a scoped-suspended task pays no more than its floor's chain.
+        def change(k, r, fig):
+            if k == 'rust':
+                fig['getppid_scoped_cached'] += 0.2
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('| 296.3 | 296.5 | +0.2 |', md)
+
+    def test_scoped_case_missing(self):
+        def change(k, r, fig):
+            if k == 'rust':
+                del fig['getppid_scoped_arg']
+        rc, md = self.run_bench(change)
+        self.assertEqual(rc, 1)
+        self.assertIn('an ERRNO filter above it | missing |', md)
 
     def test_missing_case(self):
         def change(k, r, fig):

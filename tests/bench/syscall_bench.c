@@ -80,7 +80,24 @@ static int errno_filter(int nr)
 	return install(f, 4);
 }
 
-enum setup { NONE, ERRNO_FILTER, CACHED_FILTER, STRICT };
+/*
+ * 4 instructions the action cache cannot answer (they read an argument),
+ * so the filter runs for every call: EXDEV for a first argument of
+ * 0x7ffffff0, which no call here passes; anything else is allowed.
+ */
+static int arg_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x7ffffff0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	return install(f, 4);
+}
+
+enum setup { NONE, ERRNO_FILTER, CACHED_FILTER, ARG_FILTER, STRICT };
 
 /*
  * In the child: set up @setup, then for every byte on @go make CALLS calls
@@ -98,6 +115,7 @@ static void syscall_loop(int res, int go, enum setup setup, int suspended)
 
 	if ((setup == ERRNO_FILTER && errno_filter(__NR_getppid)) ||
 	    (setup == CACHED_FILTER && errno_filter(__NR_uname)) ||
+	    (setup == ARG_FILTER && arg_filter()) ||
 	    (setup == STRICT && prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)))
 		syscall(__NR_exit, 2);
 	while (read(go, &cmd, 1) == 1 && cmd != 'q') {
@@ -177,6 +195,95 @@ static void syscall_case(const char *name, const char *what, enum setup setup,
 	waitpid(pid, NULL, __WALL);
 	close(res[0]);
 	close(go[1]);
+	report(name, what, best, empty, CALLS, fail);
+}
+
+#define SCOPED_SWITCH "/proc/sys/kernel/seccomp/scoped_suspend"
+
+static int write_switch(char value)
+{
+	int fd = open(SCOPED_SWITCH, O_WRONLY);
+	int ok = fd >= 0 && write(fd, &value, 1) == 1;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A scoped suspension (rows Z2, Z8): a tracer under the floor filter
+ * @floor (ARG_FILTER or CACHED_FILTER) forks the timed child, which adds
+ * an ERRNO filter on getppid() above it, and seizes it with
+ * PTRACE_O_SUSPEND_SECCOMP.  The child's calls then run the floor's chain
+ * alone, and succeed; were the suspension lost, the ERRNO filter would
+ * fail them.  The tracer holds the suspension until the case ends.  The
+ * figure is to be read against the same floor filter run unsuspended
+ * (getppid_arg, getppid_cached).  Only on kernels with the switch, which
+ * the case turns on for its duration.
+ */
+static void scoped_case(const char *name, const char *what, enum setup floor)
+{
+	int res[2], go[2], st[2], hold[2], fd, r;
+	unsigned long long best = ~0ULL, empty = ~0ULL;
+	const char *fail = NULL;
+	char old = '0', ok = 0;
+	pid_t tracer, pid = -1;
+
+	fd = open(SCOPED_SWITCH, O_RDONLY);
+	if (fd < 0) {
+		ksft_test_result_skip("%s: no %s on this kernel\n", name, SCOPED_SWITCH);
+		return;
+	}
+	if (read(fd, &old, 1) != 1 || write_switch('1'))
+		ksft_exit_fail_msg("%s: cannot turn %s on\n", name, SCOPED_SWITCH);
+	close(fd);
+	if (pipe(res) || pipe(go) || pipe(st) || pipe(hold))
+		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
+	tracer = fork();
+	if (tracer == 0) {
+		close(st[0]);
+		close(hold[1]);
+		if ((floor == ARG_FILTER ? arg_filter() : errno_filter(__NR_uname)) == 0) {
+			pid = fork();
+			if (pid == 0) {
+				close(res[0]);
+				close(go[1]);
+				close(st[1]);
+				close(hold[0]);
+				syscall_loop(res[1], go[0], ERRNO_FILTER, 1);
+			}
+			ok = pid > 0 &&
+			     !ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_SUSPEND_SECCOMP);
+		}
+		close(res[0]);
+		close(res[1]);
+		close(go[0]);
+		close(go[1]);
+		if (write(st[1], &ok, 1) == 1)
+			read(hold[0], &ok, 1);	/* until the case ends */
+		if (pid > 0)
+			waitpid(pid, NULL, __WALL);
+		_exit(0);
+	}
+	close(res[1]);
+	close(go[0]);
+	close(st[1]);
+	close(hold[0]);
+	if (read(st[0], &ok, 1) != 1 || !ok)
+		fail = "the tracer under the floor could not suspend its child";
+	for (r = 0; r < ROUNDS && !fail; r++) {
+		empty = fastest(empty, round_trip(go[1], res[0], '0', &fail));
+		best = fastest(best, round_trip(go[1], res[0], 'c', &fail));
+	}
+	if (write(go[1], "q", 1) != 1)
+		fail = fail ?: "the child was gone";
+	close(go[1]);
+	close(hold[1]);
+	waitpid(tracer, NULL, 0);
+	close(res[0]);
+	close(st[0]);
+	if (write_switch(old))
+		ksft_exit_fail_msg("%s: cannot put %s back\n", name, SCOPED_SWITCH);
 	report(name, what, best, empty, CALLS, fail);
 }
 
@@ -273,16 +380,24 @@ static void setoptions_case(const char *name, const char *what, long on)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(9);
+	ksft_set_plan(12);
 	ksft_print_msg("ns per call (with -icount shift=0: guest instructions); fastest of %d rounds of %ld calls, %ld PTRACE_SETOPTIONS, %ld ptrace cycles\n",
 		       ROUNDS, CALLS, SETOPTIONS, CYCLES);
 	syscall_case("getppid", "no seccomp", NONE, 0);
 	syscall_case("getppid_filter", "one 4-instruction filter: ERRNO", ERRNO_FILTER, 0);
 	syscall_case("getppid_cached", "one filter the action cache answers: ALLOW",
 		     CACHED_FILTER, 0);
+	syscall_case("getppid_arg", "one 4-instruction filter that reads an argument: ALLOW",
+		     ARG_FILTER, 0);
 	syscall_case("read0_strict", "read(fd, buf, 0) in strict mode", STRICT, 0);
 	syscall_case("getppid_suspended",
 		     "the ERRNO filter, suspended by a tracer: the call runs", ERRNO_FILTER, 1);
+	scoped_case("getppid_scoped_arg",
+		    "scoped suspension, floor: the argument filter; the ERRNO filter above it",
+		    ARG_FILTER);
+	scoped_case("getppid_scoped_cached",
+		    "scoped suspension, floor: the filter the cache answers; the ERRNO filter above it",
+		    CACHED_FILTER);
 	seize_case("seize_detach_suspend",
 		   "PTRACE_SEIZE with PTRACE_O_SUSPEND_SECCOMP, INTERRUPT, wait, DETACH",
 		   PTRACE_O_SUSPEND_SECCOMP);
