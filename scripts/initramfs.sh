@@ -169,6 +169,9 @@ ksft() {	# $1: DIR:PROGRAM, $2: suite name
 	# hold once the tracers are gone (and kmemleak's verdict, where the
 	# kernel has it).
 	echo "stress 120 tap /tests/seccomp_stress ${STRESS_SECONDS:-10}"
+	# The same with kernel.seccomp.scoped_suspend on, the tracers under
+	# a filter their tracees share (a SKIP for each test without it).
+	echo "stress_scoped 120 tap /tests/seccomp_stress ${STRESS_SECONDS:-10} 4 3 4 scoped"
 } > "$ROOT/etc/suites"
 
 # make bench's list: our cases, then the upstream benchmark with a fixed

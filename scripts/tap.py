@@ -337,6 +337,13 @@ def report_bases(dirs):
         else:
             suites, impl = collect(d, expect,
                                    guest_ran=not os.path.exists(os.path.join(d, 'no-guest')))
+            # scripts/check.sh writes the build line last: without it the
+            # base's check did not finish (a base run beside another is
+            # its own process).
+            if not os.path.exists(os.path.join(d, 'host', 'build.tap')):
+                s = Suite('build')
+                s.problems.append('the check of this base did not finish (no host/build.tap)')
+                suites.append(s)
         total = totals(suites)
         if impl:
             lines.append('%-5s implementation: the booted kernel runs the %s policy (/proc/kallsyms)'

@@ -141,6 +141,8 @@ class Bases(unittest.TestCase):
                             '@@ suite b\nTAP version 13\n1..1\nok 1 y\n@@ end b rc=0\n@@ done rc=0\n')
                 with open(os.path.join(d, 'host', 'series.tap'), 'w') as f:
                     f.write('TAP version 13\n1..1\nok 1 p\n')
+                with open(os.path.join(d, 'host', 'build.tap'), 'w') as f:
+                    f.write('TAP version 13\n1..1\nok 1 built\n')
                 make(base, d)
                 dirs.append(d)
             buf = io.StringIO()
@@ -151,9 +153,9 @@ class Bases(unittest.TestCase):
     def test_clean(self):
         rc, lines = self.run_report(lambda base, d: None)
         self.assertEqual(rc, 0)
-        self.assertEqual(lines[-1], '8 passed, 0 failed, 0 skipped')
+        self.assertEqual(lines[-1], '10 passed, 0 failed, 0 skipped')
         self.assertTrue(any(x.startswith('6.12  series ') and 'PASS' in x for x in lines))
-        self.assertIn('7.2   4 passed, 0 failed, 0 skipped', lines)
+        self.assertIn('7.2   5 passed, 0 failed, 0 skipped', lines)
 
     def test_other_base_fails(self):
         def make(base, d):
@@ -163,7 +165,7 @@ class Bases(unittest.TestCase):
         rc, lines = self.run_report(make)
         self.assertEqual(rc, 1)
         self.assertTrue(any(x.startswith('6.12  series ') and 'FAIL' in x for x in lines))
-        self.assertEqual(lines[-1], '7 passed, 1 failed, 0 skipped')
+        self.assertEqual(lines[-1], '9 passed, 1 failed, 0 skipped')
 
     def test_suite_never_ran(self):
         def make(base, d):
@@ -187,11 +189,27 @@ class Bases(unittest.TestCase):
                     f.write('TAP version 13\n1..1\n%s 1 p\n' % series)
         rc, lines = self.run_report(make)
         self.assertEqual(rc, 0)
-        self.assertIn('6.12  1 passed, 0 failed, 0 skipped', lines)
+        self.assertIn('6.12  2 passed, 0 failed, 0 skipped', lines)
         self.assertFalse(any(x.startswith('6.12  kunit') for x in lines))
         rc, lines = self.run_report(lambda base, d: make(base, d, 'not ok'))
         self.assertEqual(rc, 1)
-        self.assertIn('6.12  0 passed, 1 failed, 0 skipped', lines)
+        self.assertIn('6.12  1 passed, 1 failed, 0 skipped', lines)
+
+    def test_base_check_did_not_finish(self):
+        # A base checked beside another that died before its last step
+        # (its build line) fails, even with nothing else to show.
+        def make(base, d):
+            if base == '6.12':
+                for fn in ('suites', 'console.log', 'guest.out'):
+                    os.remove(os.path.join(d, fn))
+                with open(os.path.join(d, 'no-guest'), 'w') as f:
+                    f.write('LEVEL=series\n')
+                os.remove(os.path.join(d, 'host', 'build.tap'))
+                os.remove(os.path.join(d, 'host', 'series.tap'))
+        rc, lines = self.run_report(make)
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(x.startswith('6.12  build ') and 'did not finish' in x
+                            for x in lines), lines)
 
     def test_no_results(self):
         import contextlib

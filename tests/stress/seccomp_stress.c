@@ -4,7 +4,7 @@
  * tracee threads at once, for a bounded time, then a check of what must
  * hold once every tracer is gone.
  *
- *   seccomp_stress [SECONDS [TRACERS [TRACEES [THREADS]]]]
+ *   seccomp_stress [SECONDS [TRACERS [TRACEES [THREADS [scoped]]]]]
  *
  * TRACEES processes (default 3) of THREADS threads each (default 4) run
  * under one filter that answers getppid() with EACCES.  Each thread calls
@@ -23,6 +23,16 @@
  * and getppid() gets EACCES (the filter acts again: no suspension
  * outlived its tracer).  On a kernel with kmemleak (debugfs mounted), it
  * is scanned and cleared before and scanned after: no new suspected leak.
+ *
+ * With "scoped" (rows Z2-Z5: kernel.seccomp.scoped_suspend turned on for
+ * the run): the parent puts itself under a shared filter (getsid() fails
+ * with EXDEV) after it forked the strict tracee, so the filtered tracees
+ * and every tracer inherit it, and the tracers' suspensions are scoped
+ * to it: their floor.  The strict tracee, outside that chain, is refused.
+ * The filtered threads also call getsid() now and then, which the floor
+ * must refuse whatever the suspensions; a sixth line checks that.  Each
+ * line's name starts with "switch_on_scoped"; on a kernel without the
+ * switch every line is a SKIP.
  * Output is TAP; exit status 0 when all holds.
  */
 #define _GNU_SOURCE
@@ -72,10 +82,14 @@ struct shared {
 	atomic_int checked[MAX_TRACEES][MAX_THREADS];	/* 1: EACCES, 2: allowed, 3: other */
 	atomic_long syncs[MAX_TRACEES];		/* TSYNC filters installed */
 	atomic_long strict_deaths;	/* threads of the strict tracee replaced */
+	atomic_long floor_calls;	/* scoped: getsid() calls the floor refused */
+	atomic_long floor_escapes;	/* ... and that it did not */
 };
 
 static struct shared *sh;
 static int threads = 4;
+static int scoped;	/* the run is the "scoped" one */
+static char old_switch[8] = "0";	/* scoped: the switch before the run */
 
 /* Die with the parent, also when it died before the prctl(). */
 static void die_with_parent(void)
@@ -109,6 +123,13 @@ static void *filtered_thread(void *arg)
 				     r == -1 && errno == EACCES ? 1 : r >= 0 ? 2 : 3);
 			while (1)
 				pause();
+		}
+		/* Scoped: the floor (the parent's filter) refuses getsid(). */
+		if (scoped && n % 64 == 0) {
+			errno = 0;
+			r = syscall(__NR_getsid, 0);
+			atomic_fetch_add(r == -1 && errno == EXDEV ?
+					 &sh->floor_calls : &sh->floor_escapes, 1);
 		}
 		errno = 0;
 		r = syscall(__NR_getppid);
@@ -338,12 +359,39 @@ static int count_traced(int tracees, const pid_t *tracee_pid, int *seen)
 
 static int tests_run, tests_failed;
 
-/* One TAP result line; the names are the same on every kernel. */
+/*
+ * One TAP result line; the names are the same on every kernel, and those
+ * of the scoped run start with "switch_on_scoped" (the oracle compares
+ * them only among the kernels that have the switch).
+ */
 static void result(int ok, const char *name)
 {
-	printf("%sok %d %s\n", ok ? "" : "not ", ++tests_run, name);
+	printf("%sok %d %s%s\n", ok ? "" : "not ", ++tests_run,
+	       scoped ? "switch_on_scoped: " : "", name);
 	if (!ok)
 		tests_failed++;
+}
+
+#define SCOPED_SWITCH "/proc/sys/kernel/seccomp/scoped_suspend"
+
+static const char *const names[] = {
+	"the tracers and tracees ran",
+	"no tracee thread is traced after its tracers died",
+	"every tracee thread's filter acts again",
+	"every filtered tracee is alive",
+	"kmemleak finds no new leak",
+	"the floor refused every getsid() of the filtered threads",
+};
+
+static int write_switch(const char *value)
+{
+	FILE *f = fopen(SCOPED_SWITCH, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(value, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static pid_t fork_or_bail(void)
@@ -370,9 +418,11 @@ int main(int argc, char **argv)
 
 	if (argc > 4)
 		threads = atoi(argv[4]);
-	if (tracees < 1 || tracees > MAX_TRACEES || threads < 1 || threads > MAX_THREADS ||
+	if (argc > 5)
+		scoped = !strcmp(argv[5], "scoped");
+	if ((argc > 5 && !scoped) || argc > 6 || tracees < 1 || tracees > MAX_TRACEES || threads < 1 || threads > MAX_THREADS ||
 	    ntracers < 1 || ntracers > MAX_TRACERS || seconds < 1) {
-		fprintf(stderr, "usage: %s [SECONDS [TRACERS (1-%d) [TRACEES (1-%d) [THREADS (1-%d)]]]]\n",
+		fprintf(stderr, "usage: %s [SECONDS [TRACERS (1-%d) [TRACEES (1-%d) [THREADS (1-%d) [scoped]]]]]\n",
 			argv[0], MAX_TRACERS, MAX_TRACEES, MAX_THREADS);
 		return 2;
 	}
@@ -385,7 +435,25 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* The filtered tracees' deaths by signal dump no core. */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-	printf("TAP version 13\n1..5\n");
+	printf("TAP version 13\n1..%d\n", scoped ? 6 : 5);
+	if (scoped && access(SCOPED_SWITCH, F_OK)) {
+		for (int i = 0; i < 6; i++)
+			printf("ok %d switch_on_scoped: %s # SKIP no %s\n", i + 1, names[i],
+			       SCOPED_SWITCH);
+		return 0;
+	}
+	if (scoped) {
+		FILE *f = fopen(SCOPED_SWITCH, "r");
+
+		if (!f || !fgets(old_switch, sizeof(old_switch), f))
+			strcpy(old_switch, "0");
+		if (f)
+			fclose(f);
+	}
+	if (scoped && write_switch("1")) {
+		printf("Bail out! cannot turn %s on\n", SCOPED_SWITCH);
+		return 1;
+	}
 	printf("# %d s, %d tracers, %d filtered tracees of %d threads, one strict tracee\n",
 	       seconds, ntracers, tracees, threads);
 	/*
@@ -402,14 +470,20 @@ int main(int argc, char **argv)
 		}
 	}
 
+	strict_pid = fork_or_bail();
+	if (strict_pid == 0)
+		strict_tracee(tracees);
+	/* Scoped: the shared filter, for everything forked from here on. */
+	if (scoped && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		       install_filter(__NR_getsid, SECCOMP_RET_ERRNO | EXDEV, 0))) {
+		printf("Bail out! the shared filter: %s\n", strerror(errno));
+		kill(0, SIGKILL);
+	}
 	for (int t = 0; t < tracees; t++) {
 		tracee_pid[t] = fork_or_bail();
 		if (tracee_pid[t] == 0)
 			filtered_tracee(t);
 	}
-	strict_pid = fork_or_bail();
-	if (strict_pid == 0)
-		strict_tracee(tracees);
 	/* Every slot has a thread before the tracers start: 10 s at most. */
 	for (int t = 0; t < tracees; t++)
 		for (int i = 0; i < threads; i++)
@@ -463,6 +537,9 @@ int main(int argc, char **argv)
 	       " %d of %d threads traced when the last tracers were killed\n",
 	       total_ops, total_ops / (now() - start), kills, calls, allowed, syncs,
 	       (long)atomic_load(&sh->strict_deaths), traced_before, seen);
+	if (scoped)
+		printf("# scoped: the floor refused %ld getsid() calls and let %ld through\n",
+		       (long)atomic_load(&sh->floor_calls), (long)atomic_load(&sh->floor_escapes));
 
 	/*
 	 * 1: the stress did what it is for: the tracers worked, suspensions
@@ -471,12 +548,12 @@ int main(int argc, char **argv)
 	 */
 	result(total_ops > 100 && calls > 1000 && allowed > 0 && syncs > 0 &&
 	       atomic_load(&sh->strict_deaths) > 0 && traced_before > 0,
-	       "the tracers and tracees ran");
+	       names[0]);
 
 	/* 2: no thread of any tracee is traced once every tracer is gone. */
 	traced = count_traced(tracees, tracee_pid, &seen);
 	printf("# %d of %d tracee threads traced\n", traced, seen);
-	result(traced == 0 && seen > 0, "no tracee thread is traced after its tracers died");
+	result(traced == 0 && seen > 0, names[1]);
 
 	/*
 	 * 3: the filters of every thread act: no suspension outlived its
@@ -510,7 +587,7 @@ int main(int argc, char **argv)
 			}
 		}
 	printf("# %d threads refused by their filter, %d not\n", acting, wrong);
-	result(wrong == 0 && acting > 0, "every tracee thread's filter acts again");
+	result(wrong == 0 && acting > 0, names[2]);
 
 	/* 4: the tracees are still alive (no tracer's operation killed them). */
 	alive = 0;
@@ -518,7 +595,7 @@ int main(int argc, char **argv)
 		if (waitpid(tracee_pid[t], &status, WNOHANG) == 0)
 			alive++;
 	printf("# %d of %d filtered tracees alive\n", alive, tracees);
-	result(alive == tracees, "every filtered tracee is alive");
+	result(alive == tracees, names[3]);
 	for (int t = 0; t < tracees; t++)
 		kill(tracee_pid[t], SIGKILL);
 	kill(strict_pid, SIGKILL);
@@ -530,7 +607,8 @@ int main(int argc, char **argv)
 	 * has been unreferenced for a while (5 s) and over two scans.
 	 */
 	if (!have_kmemleak) {
-		printf("ok %d kmemleak finds no new leak # SKIP no kmemleak\n", ++tests_run);
+		printf("ok %d %s%s # SKIP no kmemleak\n", ++tests_run,
+		       scoped ? "switch_on_scoped: " : "", names[4]);
 	} else {
 		char line[256];
 		int leaks = 0, shown = 0, scanned;
@@ -550,7 +628,14 @@ int main(int argc, char **argv)
 		if (f)
 			fclose(f);
 		printf("# kmemleak: %d new suspected leaks\n", leaks);
-		result(f && scanned && leaks == 0, "kmemleak finds no new leak");
+		result(f && scanned && leaks == 0, names[4]);
+	}
+	/* 6, scoped: the floor kept checking the suspended threads. */
+	if (scoped) {
+		result(atomic_load(&sh->floor_calls) > 0 && atomic_load(&sh->floor_escapes) == 0,
+		       names[5]);
+		if (write_switch(old_switch))
+			printf("# could not turn %s off again\n", SCOPED_SWITCH);
 	}
 	return tests_failed ? 1 : 0;
 }
