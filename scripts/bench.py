@@ -28,13 +28,23 @@ SUSPENDED = [
 ]
 # Z8's second half: a task under a scoped suspension against the same
 # floor run unsuspended, both on the Rust policy's kernel (the only one
-# with the switch: the case is skipped on the others).
+# with the switch: the case is skipped on the others).  A scoped-suspended
+# call runs the floor's chain after a dispatch that a call of a task that
+# is not suspended does not make: the jump out of __secure_computing(),
+# the floor's load and tests, the call of the floor's chain.  Judged: the
+# difference is at most DISPATCH instructions (a filter above the floor
+# that ran would add its whole BPF run, 70 and more), and the filters
+# above the floor cost nothing: three of them the same as one, exactly.
 SCOPED = [
     ('getppid_arg', 'getppid_scoped_arg',
      'the floor reads an argument (the BPF runs), an ERRNO filter above it'),
+    ('getppid_arg', 'getppid_scoped_arg3',
+     'the same floor, three ERRNO filters above it'),
     ('getppid_cached', 'getppid_scoped_cached',
      'the action cache answers the floor, an ERRNO filter above it'),
 ]
+SCOPED_SAME = ('getppid_scoped_arg', 'getppid_scoped_arg3')
+DISPATCH = 16
 OPTION = [
     ('setoptions_suspend', 'PTRACE_SETOPTIONS, SUSPEND_SECCOMP on/off (per call)'),
     ('setoptions_plain', 'PTRACE_SETOPTIONS, TRACESYSGOOD on/off (per call)'),
@@ -149,8 +159,8 @@ def main(out, runs):
           lambda b, r, cc: True)
     md.append('')
     md += ['## A task under a scoped suspension (Z8): the floor run unsuspended against '
-           'the same floor under the suspension, Rust policy (goal: at most the unsuspended '
-           'figure)', '',
+           'the same floor under the suspension, Rust policy (goal: at most %d instructions '
+           'of dispatch more, and the filters above the floor cost nothing)' % DISPATCH, '',
            '| floor | unsuspended | scoped-suspended | difference |', '|---|---:|---:|---:|']
     for plain, scoped, what in SCOPED:
         p, q = val('rust', plain), val('rust', scoped)
@@ -159,7 +169,13 @@ def main(out, runs):
             md.append('| %s | missing | | |' % what)
             continue
         md.append('| %s | %.1f | %.1f | %+.1f |' % (what, p, q, q - p))
-        if round(q, 1) > round(p, 1):
+        if round(q - p, 1) > DISPATCH:
+            ok = False
+    one, three = (val('rust', c) for c in SCOPED_SAME)
+    if None not in (one, three):
+        md.append('')
+        md.append('- three filters above the floor against one: %+.1f (goal: 0)' % (three - one))
+        if round(three, 1) != round(one, 1):
             ok = False
     md.append('')
     table('## The option path: Rust policy against C policy (goal: Rust/C at most %.2f)'

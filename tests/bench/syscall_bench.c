@@ -213,15 +213,15 @@ static int write_switch(char value)
 /*
  * A scoped suspension (rows Z2, Z8): a tracer under the floor filter
  * @floor (ARG_FILTER or CACHED_FILTER) forks the timed child, which adds
- * an ERRNO filter on getppid() above it, and seizes it with
+ * @above ERRNO filters on getppid() above it, and seizes it with
  * PTRACE_O_SUSPEND_SECCOMP.  The child's calls then run the floor's chain
- * alone, and succeed; were the suspension lost, the ERRNO filter would
+ * alone, and succeed; were the suspension lost, the ERRNO filters would
  * fail them.  The tracer holds the suspension until the case ends.  The
  * figure is to be read against the same floor filter run unsuspended
  * (getppid_arg, getppid_cached).  Only on kernels with the switch, which
  * the case turns on for its duration.
  */
-static void scoped_case(const char *name, const char *what, enum setup floor)
+static void scoped_case(const char *name, const char *what, enum setup floor, int above)
 {
 	int res[2], go[2], st[2], hold[2], fd, r;
 	unsigned long long best = ~0ULL, empty = ~0ULL;
@@ -250,6 +250,10 @@ static void scoped_case(const char *name, const char *what, enum setup floor)
 				close(go[1]);
 				close(st[1]);
 				close(hold[0]);
+				/* All but the last, which syscall_loop() adds. */
+				while (--above > 0)
+					if (errno_filter(__NR_getppid))
+						syscall(__NR_exit, 2);
 				syscall_loop(res[1], go[0], ERRNO_FILTER, 1);
 			}
 			ok = pid > 0 &&
@@ -380,7 +384,7 @@ static void setoptions_case(const char *name, const char *what, long on)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(12);
+	ksft_set_plan(13);
 	ksft_print_msg("ns per call (with -icount shift=0: guest instructions); fastest of %d rounds of %ld calls, %ld PTRACE_SETOPTIONS, %ld ptrace cycles\n",
 		       ROUNDS, CALLS, SETOPTIONS, CYCLES);
 	syscall_case("getppid", "no seccomp", NONE, 0);
@@ -393,11 +397,14 @@ int main(void)
 	syscall_case("getppid_suspended",
 		     "the ERRNO filter, suspended by a tracer: the call runs", ERRNO_FILTER, 1);
 	scoped_case("getppid_scoped_arg",
-		    "scoped suspension, floor: the argument filter; the ERRNO filter above it",
-		    ARG_FILTER);
+		    "scoped suspension, floor: the argument filter; an ERRNO filter above it",
+		    ARG_FILTER, 1);
+	scoped_case("getppid_scoped_arg3",
+		    "scoped suspension, floor: the argument filter; three ERRNO filters above it",
+		    ARG_FILTER, 3);
 	scoped_case("getppid_scoped_cached",
-		    "scoped suspension, floor: the filter the cache answers; the ERRNO filter above it",
-		    CACHED_FILTER);
+		    "scoped suspension, floor: the filter the cache answers; an ERRNO filter above it",
+		    CACHED_FILTER, 1);
 	seize_case("seize_detach_suspend",
 		   "PTRACE_SEIZE with PTRACE_O_SUSPEND_SECCOMP, INTERRUPT, wait, DETACH",
 		   PTRACE_O_SUSPEND_SECCOMP);
