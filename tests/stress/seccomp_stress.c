@@ -30,9 +30,9 @@
  * and every tracer inherit it, and the tracers' suspensions are scoped
  * to it: their floor.  The strict tracee, outside that chain, is refused.
  * The filtered threads also call getsid() now and then, which the floor
- * must refuse whatever the suspensions; a sixth line checks that.  Each
- * line's name starts with "switch_on_scoped"; on a kernel without the
- * switch every line is a SKIP.
+ * must refuse whatever the suspensions; a sixth line checks that.  The
+ * lines' names start with "switch_on_scoped" (see prefix()); on a kernel
+ * without the switch every line is a SKIP.
  * Output is TAP; exit status 0 when all holds.
  */
 #define _GNU_SOURCE
@@ -360,14 +360,24 @@ static int count_traced(int tracees, const pid_t *tracee_pid, int *seen)
 static int tests_run, tests_failed;
 
 /*
- * One TAP result line; the names are the same on every kernel, and those
- * of the scoped run start with "switch_on_scoped" (the oracle compares
- * them only among the kernels that have the switch).
+ * The prefix of test @i's name.  The scoped run's names start with
+ * "switch_on_scoped" (the oracle compares them only among the kernels
+ * that have the switch, and requires the Rust kernel to run them), but
+ * for the kmemleak line (4), which a kernel without kmemleak skips
+ * whatever its switch: "scoped", compared on every kernel.
  */
+static const char *prefix(int i)
+{
+	if (!scoped)
+		return "";
+	return i == 4 ? "scoped: " : "switch_on_scoped: ";
+}
+
+/* One TAP result line; the names are the same on every kernel. */
 static void result(int ok, const char *name)
 {
-	printf("%sok %d %s%s\n", ok ? "" : "not ", ++tests_run,
-	       scoped ? "switch_on_scoped: " : "", name);
+	printf("%sok %d %s%s\n", ok ? "" : "not ", tests_run + 1, prefix(tests_run), name);
+	tests_run++;
 	if (!ok)
 		tests_failed++;
 }
@@ -438,7 +448,7 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n1..%d\n", scoped ? 6 : 5);
 	if (scoped && access(SCOPED_SWITCH, F_OK)) {
 		for (int i = 0; i < 6; i++)
-			printf("ok %d switch_on_scoped: %s # SKIP no %s\n", i + 1, names[i],
+			printf("ok %d %s%s # SKIP no %s\n", i + 1, prefix(i), names[i],
 			       SCOPED_SWITCH);
 		return 0;
 	}
@@ -607,8 +617,9 @@ int main(int argc, char **argv)
 	 * has been unreferenced for a while (5 s) and over two scans.
 	 */
 	if (!have_kmemleak) {
-		printf("ok %d %s%s # SKIP no kmemleak\n", ++tests_run,
-		       scoped ? "switch_on_scoped: " : "", names[4]);
+		printf("ok %d %s%s # SKIP no kmemleak\n", tests_run + 1, prefix(tests_run),
+		       names[4]);
+		tests_run++;
 	} else {
 		char line[256];
 		int leaks = 0, shown = 0, scanned;
