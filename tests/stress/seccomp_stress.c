@@ -298,15 +298,21 @@ next:
 
 #define KMEMLEAK "/sys/kernel/debug/kmemleak"
 
-static int kmemleak(const char *cmd)
+/* Write @text to the file @path (kmemleak's, the switch); 0 or -1. */
+static int write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(KMEMLEAK, "w");
+	FILE *f = fopen(path, "w");
 	int ok;
 
 	if (!f)
 		return -1;
-	ok = fputs(cmd, f) >= 0;
+	ok = fputs(text, f) >= 0;
 	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int kmemleak(const char *cmd)
+{
+	return write_file(KMEMLEAK, cmd);
 }
 
 static double now(void)
@@ -393,17 +399,6 @@ static const char *const names[] = {
 	"the floor refused every getsid() of the filtered threads",
 };
 
-static int write_switch(const char *value)
-{
-	FILE *f = fopen(SCOPED_SWITCH, "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(value, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 static pid_t fork_or_bail(void)
 {
 	pid_t p = fork();
@@ -460,7 +455,7 @@ int main(int argc, char **argv)
 		if (f)
 			fclose(f);
 	}
-	if (scoped && write_switch("1")) {
+	if (scoped && write_file(SCOPED_SWITCH, "1")) {
 		printf("Bail out! cannot turn %s on\n", SCOPED_SWITCH);
 		return 1;
 	}
@@ -645,7 +640,7 @@ int main(int argc, char **argv)
 	if (scoped) {
 		result(atomic_load(&sh->floor_calls) > 0 && atomic_load(&sh->floor_escapes) == 0,
 		       names[5]);
-		if (write_switch(old_switch))
+		if (write_file(SCOPED_SWITCH, old_switch))
 			printf("# could not turn %s off again\n", SCOPED_SWITCH);
 	}
 	return tests_failed ? 1 : 0;
