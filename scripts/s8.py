@@ -5,10 +5,9 @@ that is not suspended gains no instruction, call or lock over the base.
   s8.py summary OBJDUMP VMLINUX > FILE   what the entry path's functions are
   s8.py compare BASE_FILE SERIES_FILE     exits 0 when, in every function
                                           the base has, the series has no more
-                                          instructions (but MOVED_LOAD), the
-                                          same calls (but SUSPENDED_BRANCH and
-                                          RECHECK_CALL) and no more locks;
-                                          prints what it found
+                                          instructions, the same calls (but
+                                          one: SUSPENDED_BRANCH) and no more
+                                          locks; prints what it found
 
 The functions are those the entry path of x86-64 runs for a task under
 seccomp: the out-of-line part of the hook, __secure_computing(), the
@@ -38,23 +37,19 @@ SUSPENDED_BRANCH = {'__secure_computing': 'jmp:seccomp_suspended_syscall'}
 # the base's suspended branch joined the function's own return (7.2: 33
 # against 31; 6.12, which also passes its seccomp_data: 38 against 37).
 SUSPENDED_BRANCH_INSNS = 2
-# With scoped suspension, __seccomp_filter() takes the chain to run as an
-# argument (a suspension's floor runs through the same code), which its
-# caller reads: the load of the task's own chain moves from
-# __seccomp_filter() into __secure_computing().  The caller may have that
-# one instruction more only where the callee has it less: the path that
-# runs both is no longer.
-MOVED_LOAD = ('__seccomp_filter', '__secure_computing')
-# And the TRACE action's recheck, which __seccomp_filter() ran by calling
-# itself, calls the function that picks the chain to run again, which
-# calls __seccomp_filter() in turn: on the TRACE action's path only.
-RECHECK_CALL = ('__seccomp_filter', '__seccomp_filter', 'seccomp_filter_recheck')
 INSN = re.compile(r'^\s*[0-9a-f]+:\s+(\S+)(?:\s+(.*))?$')
 TARGET = re.compile(r'<([^+>]+)')
 
 
 PREFIXES = {'cs', 'ds', 'es', 'ss', 'fs', 'gs', 'notrack', 'bnd', 'rep', 'repe', 'repz',
             'repne', 'repnz', 'data16', 'addr32', 'lock'}
+
+
+def indirect(operand):
+    """An indirect call's operand with its registers unnamed: the same call
+    through another register (the BPF program's, *0x48(%rbx) or
+    *0x48(%rbp)) is the same call; the register is the allocator's choice."""
+    return re.sub(r'%[a-z0-9]+', '%reg', operand)
 
 
 def summarize(lines):
@@ -87,12 +82,12 @@ def summarize(lines):
         op, args = parts[0], ' '.join(parts[1:]).split('#')[0].strip()
         t = TARGET.search(args)
         if op.startswith('call'):
-            f[2].append(t.group(1) if t else args)
+            f[2].append(t.group(1) if t else indirect(args))
         elif op.startswith('j'):
             if t and t.group(1) != cur:
                 f[2].append('jmp:' + t.group(1))
             elif not t and args.startswith('*'):
-                f[2].append('jmp:' + args)
+                f[2].append('jmp:' + indirect(args))
     return {k: (v[0], v[1], sorted(v[2])) for k, v in out.items()}
 
 
@@ -119,8 +114,6 @@ def compare(base, series):
     if '__secure_computing' not in b:
         return False, 'the base has no __secure_computing() (no seccomp in its config?)'
     bad, seen = [], []
-    src, dst = MOVED_LOAD
-    moved = src in b and src in s and dst in b and s[src][0] <= b[src][0] - 1
     for name in sorted(b):
         bn, bl, bc = b[name]
         if name not in s:
@@ -136,13 +129,6 @@ def compare(base, series):
             extra = SUSPENDED_BRANCH_INSNS
             seen[-1] += ' (with the suspended branch\'s tail call to %s(), up to %d)' % (
                 allowed[4:], extra)
-        if name == dst and moved:
-            extra += 1
-            seen[-1] += " (with the load of the task's chain, moved from %s())" % src
-        fn, old, new = RECHECK_CALL
-        if name == fn and new in sc and old in bc and old not in sc:
-            sc = sorted(old if c == new else c for c in sc)
-            seen[-1] += ' (the recheck through %s())' % new
         if sn > bn + extra:
             bad.append('%s() has %d instructions, the base %d' % (name, sn, bn))
         if sl > bl:
