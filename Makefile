@@ -180,6 +180,11 @@ endif
 	python3 $(S)/tap.py status 'the Rust entry points C calls are not exported to modules' $$rc \
 		> $(RES)/host/exports.tap
 ifeq ($(LEVEL),series)
+# The Rust lint that series-check's builds leave out (they run clippy):
+# rustfmtcheck and rustdoc, in its build of the last prefix.
+	@echo "check $(BASE): rustfmtcheck and rustdoc of the last prefix"; \
+		$(S)/rust-lint-series.sh $(BUILD_DIR)/series-check/linux $(EXPORTS_OBJ) \
+		> $(RES)/host/rust-lint.tap || true
 	@echo 'LEVEL=series: series-check only, no kernel booted' > $(RES)/no-guest
 else
 ifneq ($(filter full ci,$(LEVEL)),)
