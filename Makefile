@@ -183,7 +183,7 @@ ifeq ($(LEVEL),series)
 # The Rust lint that series-check's builds leave out (they run clippy):
 # rustfmtcheck and rustdoc, in its build of the last prefix.
 	@echo "check $(BASE): rustfmtcheck and rustdoc of the last prefix"; \
-		$(S)/rust-lint-series.sh $(BUILD_DIR)/series-check/linux $(EXPORTS_OBJ) \
+		SRC=$(BUILD_DIR)/series-check/linux OBJ=$(EXPORTS_OBJ) $(S)/lint.sh --tap --rust \
 		> $(RES)/host/rust-lint.tap || true
 	@echo 'LEVEL=series: series-check only, no kernel booted' > $(RES)/no-guest
 else
