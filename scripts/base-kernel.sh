@@ -5,6 +5,7 @@
 # the series adds are simply absent) and built into build/$BASE/base/obj,
 # beside it.
 # Incremental: only a changed config or tree rebuilds.
+# Usage: base-kernel.sh [--worktree-only]
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -22,4 +23,6 @@ if [ ! -d "$WT/.git" ] && [ ! -f "$WT/.git" ]; then
 fi
 [ "$(git -C "$WT" rev-parse HEAD)" = "$(kgit rev-parse "$BASE_TAG^{commit}")" ] ||
 	git -C "$WT" checkout -q --detach "$BASE_TAG"
+# --worktree-only: the tree, for a build of another config (matrix.sh).
+[ "${1:-}" = --worktree-only ] && exit 0
 OBJ=$BUILD/base/obj SRC=$WT LENIENT=1 "$TOP/scripts/kernel.sh"

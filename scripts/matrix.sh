@@ -22,6 +22,10 @@
 #   debug              the debug flavour (config/matrix/debug.config): every
 #                      suite but fuzz passes and the console has no report
 #                      (by name only, not in all: see README)
+#   kcsan              KCSAN (config/matrix/kcsan.config) on the stress
+#                      suites: they pass, no report names the series' code;
+#                      the base with the same config lists its own reports
+#                      (KCSAN_BASE=0: not built)
 #   debian-amd64       6.12: Debian's own amd64 config, olddefconfig, with
 #                      gcc as Debian builds it: the objects the series
 #                      touches compile
@@ -120,6 +124,42 @@ if [ "${1:-}" = --entry ]; then
 		# kernel: 10000 take 25 min); report-guest fails on any report
 		# in the console.
 		boot "$(cut -d' ' -f1 "$BUILD/initramfs/etc/suites" | grep -vx fuzz | paste -sd, -)" ;;
+	kcsan)
+		# KCSAN (config/matrix/kcsan.config) on the stress suites, which
+		# race tracers (seize, set and clear the option, read filters,
+		# detach, die) against tracee threads (TSYNC filters, strict
+		# mode, exits), with the switch off and on; then the unmodified
+		# base with the same config on the same suites, for comparison.
+		# Whole builds, as for debug: KCSAN instruments every file.
+		seed=
+		build matrix/kcsan.config
+		grep -qx 'CONFIG_KCSAN=y' "$mobj/.config" || die "$mobj lacks CONFIG_KCSAN"
+		suites=stress,stress_scoped
+		rc=0
+		boot_apart() {	# $1: kernel, $2: results; KCSAN's reports judged apart
+			rm -rf "${2:?}"/*
+			mkdir -p "$2"
+			KERNEL=$1 RESULTS=$2 IMPL=${IMPL:-rust} INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
+				KERNEL_ARGS="ss.only=$suites" "$TOP/scripts/boot.sh" check || return 1
+			# shellcheck disable=SC2046
+			$TAP report-guest --kcsan-apart "$2" $(echo "$suites" | tr , ' ')
+		}
+		boot_apart "$mobj/arch/x86/boot/bzImage" "$MRES/$name" || rc=1
+		base_console=
+		if [ "${KCSAN_BASE:-1}" = 1 ]; then
+			"$TOP/scripts/base-kernel.sh" --worktree-only
+			OBJ=$MDIR/$name/base-obj SRC=$BUILD/base/linux LENIENT=1 \
+				EXTRA_CONFIG=$TOP/config/matrix/kcsan.config "$TOP/scripts/kernel.sh"
+			boot_apart "$MDIR/$name/base-obj/arch/x86/boot/bzImage" "$MRES/$name/base" ||
+				msg "kcsan: the base's boot did not pass (its reports are listed all the same)"
+			base_console=$MRES/$name/base/console.log
+		fi
+		# The kernel code the series adds or changes, not user space.
+		git -C "$MATRIX_SRC" diff "$BASE_TAG" HEAD -- '*.c' '*.h' ':!tools' ':!samples' > "$MRES/$name/series.diff"
+		# shellcheck disable=SC2086
+		$TAP kcsan "$MRES/$name/kcsan.tap" "$MRES/$name/console.log" "$MRES/$name/series.diff" \
+			$base_console || rc=1
+		exit $rc ;;
 	debian-amd64)
 		[ "$BASE" = 6.12 ] || { msg "Debian's config is linux-config-6.12's: the 6.12 queue's entry"; exit 4; }
 		[ -f "$DEBIAN_CONFIG" ] || die "no $DEBIAN_CONFIG: make deps (package linux-config-6.12)"
@@ -176,6 +216,7 @@ describe() {
 	rust-c-policy) echo 'RUST=y, SECCOMP_SUSPEND_RUST=n: builds' ;;
 	no-multiuser) echo 'RUST=y, MULTIUSER=n (the capable() stub): builds' ;;
 	debug) echo 'the debug flavour (KASAN, KFENCE, UBSAN, lockdep, kmemleak, Rust overflow checks): builds, every suite but the random sequences passes, no report in the console' ;;
+	kcsan) echo 'KCSAN on the stress suites (switch off and on): they pass, and no data race report has an access in the series'"'"' code (the base'"'"'s reports on the same test listed)' ;;
 	debian-amd64) echo "Debian's amd64 config (linux-config-6.12), olddefconfig, gcc: the objects the series touches compile" ;;
 	arm64) echo 'ARCH=arm64 LLVM=1 with Rust: builds and boots under qemu-system-aarch64' ;;
 	*) echo "$1" ;;
@@ -190,7 +231,7 @@ case $level in
 cheap) entries="rust-schedstats-n rust-n" ;;
 # debug is asked for by name (MATRIX_ENTRIES=debug) until its upstream
 # seccomp_bpf timing case passes on it (README, "The config matrix").
-all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debian-amd64 arm64" ;;
+all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser kcsan debian-amd64 arm64" ;;
 *) die "MATRIX=$level: the levels are cheap (make check) and all (make check-full)" ;;
 esac
 [ $# -gt 0 ] && entries=$*

@@ -227,6 +227,91 @@ def splats(text):
     return found
 
 
+KCSAN_RULE = re.compile(r'^=+$')
+KCSAN_TITLE = re.compile(r'BUG: KCSAN: ([\w-]+) in (.*)$')
+FRAME = re.compile(r'^\s*(?:\? )?([\w.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+')
+
+
+def kcsan_reports(text):
+    """KCSAN's reports in a console, and the console without them.
+    Each report is a dict: 'title' (its BUG line, less the prefix),
+    'sites' (the functions of the racing accesses, as the title names
+    them) and 'frames' (every function of both stacks)."""
+    lines = [strip_console(x) for x in text.splitlines()]
+    reports, rest = [], []
+    i = 0
+    while i < len(lines):
+        m = KCSAN_TITLE.search(lines[i + 1]) if KCSAN_RULE.match(lines[i]) and \
+            i + 1 < len(lines) else None
+        if not m:
+            rest.append(lines[i])
+            i += 1
+            continue
+        j = i + 2
+        while j < len(lines) and not KCSAN_RULE.match(lines[j]):
+            j += 1
+        frames = [f.group(1) for f in map(FRAME.match, lines[i + 2:j]) if f]
+        sites = [re.sub(r'\+0x.*', '', x.strip()) for x in m.group(2).split(' / ')]
+        reports.append({'title': '%s in %s' % (m.group(1), ' / '.join(sites)),
+                        'sites': sites, 'frames': frames})
+        i = j + 1
+    return reports, '\n'.join(rest)
+
+
+def series_functions(diff):
+    """The functions a series adds or changes, from its unified diff
+    (git diff BASE HEAD): those whose body a hunk touches (git names the
+    enclosing function in the hunk header) and those an added line
+    defines at the start of a line, as kernel style writes a definition."""
+    names = set()
+    for line in diff.splitlines():
+        m = re.match(r'^@@ [^@]* @@ (.*)$', line)
+        text = m.group(1) if m else line[1:] if line.startswith('+') and \
+            not line.startswith('+++') and re.match(r'^\+[A-Za-z_]', line) else None
+        if text is None:
+            continue
+        m = re.search(r'(\w+)\s*\(', text)
+        if m and not re.match(r'\s*(?:#|if|for|while|switch|return)\b', text):
+            names.add(m.group(1))
+    return names
+
+
+def is_series_frame(name, series):
+    """Rust code (mangled _R symbols), the C functions Rust calls through
+    (rust_*), and the C functions the series adds or changes."""
+    return name.startswith('_R') or name.startswith('rust_') or name in series
+
+
+def kcsan_tap(console, diff, base_console=None):
+    """The kcsan matrix entry's verdict on one boot: KCSAN was on, and no
+    report has a racing access in the series' code (SERIES: its diff).
+    Every report is listed, with the unmodified base's on the same test
+    (BASE_CONSOLE) for comparison.  Returns (TAP text, exit status)."""
+    series = series_functions(diff)
+    reports, _ = kcsan_reports(console)
+    tap = ['TAP version 13', '1..2']
+    on = re.search(r'kcsan: enabled early', console) is not None
+    tap.append('%s 1 KCSAN was on in the booted kernel' % ('ok' if on else 'not ok'))
+
+    def listing(label, reps):
+        count = {}
+        for r in reps:
+            count[r['title']] = count.get(r['title'], 0) + 1
+        return ['# %s: %d KCSAN reports, %d distinct' % (label, len(reps), len(count))] + \
+            ['#   %dx %s' % (n, t) for t, n in sorted(count.items(), key=lambda x: (-x[1], x[0]))]
+
+    tap[2:2] = listing('this kernel', reports)
+    if base_console is not None:
+        tap[2:2] = listing('the unmodified base, same config and test',
+                           kcsan_reports(base_console)[0])
+    bad = [r for r in reports if any(is_series_frame(s, series) for s in r['sites'])]
+    for r in bad:
+        tap.append('# names the series\' code: ' + r['title'])
+    tap.append('%s 2 no KCSAN report has a racing access in a function the series adds or '
+               'changes (%d of them) or in Rust' % ('not ok' if bad else 'ok', len(series)))
+    return '\n'.join(tap) + '\n', 0 if on and not bad else 1
+
+
 def exit_code_check(suite, rc):
     """Fold a kselftest's exit status into its suite."""
     if rc is None:
@@ -239,7 +324,7 @@ def exit_code_check(suite, rc):
         suite.problems.append('exit status %d' % rc)
 
 
-def collect(results, expect=(), host=True, guest_ran=True):
+def collect(results, expect=(), host=True, guest_ran=True, kcsan_apart=False):
     """Write one .tap per suite into results/; return the suites (host,
     unless HOST is false, KUnit, guest, the console's splats; only the
     host's when GUEST_RAN is false) and the policy the guest saw."""
@@ -285,7 +370,8 @@ def collect(results, expect=(), host=True, guest_ran=True):
             s.problems.append('never ran')
             suites.append(s)
 
-    bad = splats(console)
+    # The kcsan matrix entry judges KCSAN's reports on its own (kcsan_tap).
+    bad = splats(kcsan_reports(console)[1] if kcsan_apart else console)
     if bad:
         s = Suite('console')
         s.problems.append('%d kernel splat lines, first: %s' % (len(bad), bad[0]))
@@ -300,12 +386,12 @@ def totals(suites):
     return t
 
 
-def report(results, expect=(), quiet=False, host=True):
+def report(results, expect=(), quiet=False, host=True, kcsan_apart=False):
     """Write one .tap per suite into results/, print a line per suite and
     the totals (unless quiet); return the process exit status.  With
     host false, the results of an earlier run's host suites are left out
     (make check-guest boots a kernel and nothing else)."""
-    suites, impl = collect(results, expect, host)
+    suites, impl = collect(results, expect, host, kcsan_apart=kcsan_apart)
     total = totals(suites)
     if not quiet:
         if impl:
@@ -581,8 +667,18 @@ def main(argv):
         return compare(argv[2], argv[3], [tuple(a.split('=', 1)) for a in argv[4:]])
     if len(argv) >= 3 and argv[1] == 'report':
         return report(argv[2], argv[3:])
+    if len(argv) >= 4 and argv[1] == 'report-guest' and argv[2] == '--kcsan-apart':
+        return report(argv[3], argv[4:], host=False, kcsan_apart=True)
     if len(argv) >= 3 and argv[1] == 'report-guest':
         return report(argv[2], argv[3:], host=False)
+    if len(argv) in (5, 6) and argv[1] == 'kcsan':
+        text, rc = kcsan_tap(open(argv[3], errors='replace').read(),
+                             open(argv[4], errors='replace').read(),
+                             open(argv[5], errors='replace').read() if len(argv) == 6 else None)
+        with open(argv[2], 'w') as f:
+            f.write(text)
+        sys.stdout.write(text)
+        return rc
     if len(argv) >= 3 and argv[1] == 'report-bases':
         return report_bases(argv[2:])
     if len(argv) >= 3 and argv[1] == 'split':
@@ -593,6 +689,8 @@ def main(argv):
         print(s.line())
         return 1 if s.status == 'FAIL' else 0
     sys.stderr.write('usage: tap.py report|report-guest|split RESULTS_DIR [EXPECTED_SUITE...]\n'
+                     '       tap.py report-guest --kcsan-apart RESULTS_DIR [EXPECTED_SUITE...]\n'
+                     '       tap.py kcsan OUT.tap CONSOLE SERIES.diff [BASE_CONSOLE]\n'
                      '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
                      '       tap.py status WHAT EXIT_STATUS\n'

@@ -221,6 +221,87 @@ class Bases(unittest.TestCase):
         self.assertIn('no results', buf.getvalue())
 
 
+KCSAN_REPORT = """[   20.1] ==================================================================
+[   20.1] BUG: KCSAN: data-race in %s / %s
+[   20.1]
+[   20.1] write to 0xffff8880041d0a30 of 4 bytes by task 77 on cpu 0:
+[   20.1]  %s+0x95/0x120
+[   20.1]  exit_ptrace+0x84/0x110
+[   20.1]  do_exit+0x2c8/0xd40
+[   20.1]
+[   20.1] read to 0xffff8880041d0a30 of 4 bytes by task 80 on cpu 1:
+[   20.1]  %s+0x1f/0x90
+[   20.1]  syscall_trace_enter+0x61/0x1b0
+[   20.1]
+[   20.1] value changed: 0x00200011 -> 0x00000000
+[   20.1]
+[   20.1] Reported by Kernel Concurrency Sanitizer on:
+[   20.1] CPU: 1 UID: 0 PID: 80 Comm: seccomp_stress Not tainted 7.2.12 #1
+[   20.1] ==================================================================
+"""
+
+SERIES_DIFF = """diff --git a/kernel/seccomp.c b/kernel/seccomp.c
+@@ -1390,7 +1390,7 @@ int __secure_computing(void)
+-	if (current->ptrace & PT_SUSPEND_SECCOMP)
++	if (seccomp_suspended(current))
+diff --git a/include/linux/seccomp_suspend.h b/include/linux/seccomp_suspend.h
++static inline void seccomp_suspend_begin(struct task_struct *task,
+"""
+
+
+def kcsan_report(a, b):
+    return KCSAN_REPORT % (a, b, a, b)
+
+
+class Kcsan(unittest.TestCase):
+    """The kcsan matrix entry: KCSAN's reports parsed out of a console and
+    judged by whether a racing access is in the series' code."""
+
+    def test_parse(self):
+        text = '[    0.5] kcsan: enabled early\n' + kcsan_report('__ptrace_unlink', '__secure_computing') + \
+            '[   21.0] after\n'
+        reps, rest = tap.kcsan_reports(text)
+        self.assertEqual(len(reps), 1)
+        self.assertEqual(reps[0]['sites'], ['__ptrace_unlink', '__secure_computing'])
+        self.assertIn('exit_ptrace', reps[0]['frames'])
+        self.assertIn('after', rest)
+        self.assertNotIn('KCSAN', rest)
+
+    def test_series_functions(self):
+        self.assertEqual(tap.series_functions(SERIES_DIFF), {'__secure_computing', 'seccomp_suspend_begin'})
+
+    def test_report_in_series_code_fails(self):
+        on = '[    0.5] kcsan: enabled early\n'
+        text, rc = tap.kcsan_tap(on + kcsan_report('__ptrace_unlink', '__secure_computing'), SERIES_DIFF)
+        self.assertEqual(rc, 1, text)
+        self.assertIn('not ok 2', text)
+        # Rust code is the series' too.
+        text, rc = tap.kcsan_tap(on + kcsan_report('_RNvCs1_7seccomp4mode', 'do_exit'), SERIES_DIFF)
+        self.assertEqual(rc, 1, text)
+
+    def test_report_elsewhere_listed(self):
+        on = '[    0.5] kcsan: enabled early\n'
+        text, rc = tap.kcsan_tap(on + kcsan_report('do_exit', 'wait_consider_task') * 2, SERIES_DIFF,
+                                 on + kcsan_report('do_exit', 'wait_consider_task'))
+        self.assertEqual(rc, 0, text)
+        self.assertIn('#   2x data-race in do_exit / wait_consider_task', text)
+        self.assertIn('the unmodified base, same config and test: 1 KCSAN reports', text)
+
+    def test_kcsan_off_fails(self):
+        text, rc = tap.kcsan_tap('[    0.5] Linux version 7.2\n', SERIES_DIFF)
+        self.assertEqual(rc, 1)
+        self.assertIn('not ok 1', text)
+
+    def test_splats_apart(self):
+        # Anywhere else a KCSAN report is a splat; judged apart, it is
+        # not, but any other splat still is.
+        text = kcsan_report('do_exit', 'wait_consider_task')
+        self.assertTrue(tap.splats(text))
+        self.assertEqual(tap.splats(tap.kcsan_reports(text)[1]), [])
+        oops = text + '[   30.0] Oops: general protection fault\n'
+        self.assertTrue(tap.splats(tap.kcsan_reports(oops)[1]))
+
+
 class GuestReport(unittest.TestCase):
     """make check-guest reports what its boot ran, not an older run's
     host suites; make check's report counts them."""
