@@ -128,7 +128,8 @@ if [ "${1:-}" = --entry ]; then
 		# KCSAN (config/matrix/kcsan.config) on the stress suites, which
 		# race tracers (seize, set and clear the option, read filters,
 		# detach, die) against tracee threads (TSYNC filters, strict
-		# mode, exits), with the switch off and on; then the unmodified
+		# mode, exits), with the switch off and on, for 30 s each
+		# (KCSAN_STRESS_SECONDS) instead of 10; then the unmodified
 		# base with the same config on the same suites, for comparison.
 		# Whole builds, as for debug: KCSAN instruments every file.
 		seed=
@@ -140,7 +141,8 @@ if [ "${1:-}" = --entry ]; then
 			rm -rf "${2:?}"/*
 			mkdir -p "$2"
 			KERNEL=$1 RESULTS=$2 IMPL=${IMPL:-rust} INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
-				KERNEL_ARGS="ss.only=$suites" "$TOP/scripts/boot.sh" check || return 1
+				KERNEL_ARGS="ss.only=$suites ss.stress=${KCSAN_STRESS_SECONDS:-30}" \
+				"$TOP/scripts/boot.sh" check || return 1
 			# shellcheck disable=SC2046
 			$TAP report-guest --kcsan-apart "$2" $(echo "$suites" | tr , ' ')
 		}
