@@ -228,41 +228,55 @@ def splats(text):
 
 
 KCSAN_RULE = re.compile(r'^=+$')
-KCSAN_TITLE = re.compile(r'BUG: KCSAN: ([\w-]+) in (.*)$')
+KCSAN_TITLE = re.compile(r'BUG: KCSAN: (data-race|assert: race) in (.*)$')
 FRAME = re.compile(r'^\s*(?:\? )?([\w.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+')
+# SMP's line at boot: KCSAN needs two CPUs to see two accesses at once.
+CPUS = re.compile(r'smp: Brought up \d+ nodes?, (\d+) CPUs?')
+
+
+def site_name(text):
+    """A racing access's function as a title names it, less its offset,
+    module and compiler suffixes (.cold, .isra.N, .constprop.N, .llvm.N)."""
+    name = re.sub(r'\+0x.*|\s*\[.*\]$', '', text.strip())
+    return re.sub(r'\.(?:cold|isra|constprop|part|llvm)(?:\.\d+)*$', '', name)
 
 
 def kcsan_reports(text):
-    """KCSAN's reports in a console, and the console without them.
+    """KCSAN's reports in a console, and the console without their titles.
     Each report is a dict: 'title' (its BUG line, less the prefix),
     'sites' (the functions of the racing accesses, as the title names
-    them) and 'frames' (every function of both stacks)."""
+    them) and 'frames' (the functions of its stacks).  Only the titles
+    are taken out of the console: a report's body ends at KCSAN's closing
+    rule, or at a splat printed into it (a panic, another CPU's Oops),
+    and whatever it holds is still scanned."""
     lines = [strip_console(x) for x in text.splitlines()]
     reports, rest = [], []
     i = 0
     while i < len(lines):
-        m = KCSAN_TITLE.search(lines[i + 1]) if KCSAN_RULE.match(lines[i]) and \
-            i + 1 < len(lines) else None
+        m = KCSAN_TITLE.search(lines[i])
         if not m:
             rest.append(lines[i])
             i += 1
             continue
-        j = i + 2
-        while j < len(lines) and not KCSAN_RULE.match(lines[j]):
+        j = i + 1
+        while j < len(lines) and not KCSAN_RULE.match(lines[j]) and \
+                not KCSAN_TITLE.search(lines[j]) and not splats(lines[j]):
             j += 1
-        frames = [f.group(1) for f in map(FRAME.match, lines[i + 2:j]) if f]
-        sites = [re.sub(r'\+0x.*', '', x.strip()) for x in m.group(2).split(' / ')]
+        frames = [f.group(1) for f in map(FRAME.match, lines[i + 1:j]) if f]
+        sites = [site_name(x) for x in m.group(2).split(' / ')]
         reports.append({'title': '%s in %s' % (m.group(1), ' / '.join(sites)),
                         'sites': sites, 'frames': frames})
-        i = j + 1
+        i += 1
     return reports, '\n'.join(rest)
 
 
 def series_functions(diff):
-    """The functions a series adds or changes, from its unified diff
-    (git diff BASE HEAD): those whose body a hunk touches (git names the
-    enclosing function in the hunk header) and those an added line
-    defines at the start of a line, as kernel style writes a definition."""
+    """The functions a series adds or changes, from its diff without
+    context (git diff -U0 BASE): git names in each hunk's header the
+    function above its first changed line, and an added line at the start
+    of a line is a definition or declaration, as kernel style writes
+    them.  Inlined functions are not in a kernel's symbols: the kcsan
+    entry adds every function of the objects the series changes."""
     names = set()
     for line in diff.splitlines():
         m = re.match(r'^@@ [^@]* @@ (.*)$', line)
@@ -278,20 +292,25 @@ def series_functions(diff):
 
 def is_series_frame(name, series):
     """Rust code (mangled _R symbols), the C functions Rust calls through
-    (rust_*), and the C functions the series adds or changes."""
+    (rust_*), and SERIES: the functions of the series' objects."""
     return name.startswith('_R') or name.startswith('rust_') or name in series
 
 
-def kcsan_tap(console, diff, base_console=None):
-    """The kcsan matrix entry's verdict on one boot: KCSAN was on, and no
-    report has a racing access in the series' code (SERIES: its diff).
-    Every report is listed, with the unmodified base's on the same test
-    (BASE_CONSOLE) for comparison.  Returns (TAP text, exit status)."""
-    series = series_functions(diff)
+def cpus(console):
+    m = CPUS.search(console)
+    return int(m.group(1)) if m else 1
+
+
+def kcsan_tap(console, series, base_console=None):
+    """The kcsan matrix entry's verdict on one boot: KCSAN was on with
+    two CPUs or more (on one, no two accesses meet: nothing is reported),
+    and no report has a racing access in the series' code (SERIES: the
+    names of its functions) that the unmodified base's boot of the same
+    test (BASE_CONSOLE) did not report too.  Every report of both is
+    listed.  Returns (TAP text, exit status)."""
     reports, _ = kcsan_reports(console)
+    base = kcsan_reports(base_console)[0] if base_console is not None else []
     tap = ['TAP version 13', '1..2']
-    on = re.search(r'kcsan: enabled early', console) is not None
-    tap.append('%s 1 KCSAN was on in the booted kernel' % ('ok' if on else 'not ok'))
 
     def listing(label, reps):
         count = {}
@@ -300,15 +319,27 @@ def kcsan_tap(console, diff, base_console=None):
         return ['# %s: %d KCSAN reports, %d distinct' % (label, len(reps), len(count))] + \
             ['#   %dx %s' % (n, t) for t, n in sorted(count.items(), key=lambda x: (-x[1], x[0]))]
 
-    tap[2:2] = listing('this kernel', reports)
+    tap += listing('this kernel', reports)
+    consoles = [('this kernel', console)]
     if base_console is not None:
-        tap[2:2] = listing('the unmodified base, same config and test',
-                           kcsan_reports(base_console)[0])
-    bad = [r for r in reports if any(is_series_frame(s, series) for s in r['sites'])]
-    for r in bad:
-        tap.append('# names the series\' code: ' + r['title'])
-    tap.append('%s 2 no KCSAN report has a racing access in a function the series adds or '
-               'changes (%d of them) or in Rust' % ('not ok' if bad else 'ok', len(series)))
+        tap += listing('the unmodified base, same config and test', base)
+        consoles.append(('the base', base_console))
+    on = True
+    for label, text in consoles:
+        n = cpus(text)
+        if not re.search(r'kcsan: enabled early', text) or n < 2:
+            on = False
+            tap.append('# %s: %s, %d CPU%s' % (label, 'KCSAN on' if 'kcsan: enabled early' in text
+                                              else 'no KCSAN', n, '' if n == 1 else 's'))
+    tap.append('%s 1 KCSAN was on, with two CPUs or more, in every kernel booted' %
+               ('ok' if on else 'not ok'))
+    stock = set(r['title'] for r in base)
+    bad = sorted(set(r['title'] for r in reports
+                     if any(is_series_frame(x, series) for x in r['sites'])) - stock)
+    for t in bad:
+        tap.append('# names the series\' code: ' + t)
+    tap.append('%s 2 no KCSAN report has a racing access in the series\' code (%d functions) or '
+               'in Rust, but those the base has too' % ('not ok' if bad else 'ok', len(series)))
     return '\n'.join(tap) + '\n', 0 if on and not bad else 1
 
 
@@ -671,9 +702,12 @@ def main(argv):
         return report(argv[3], argv[4:], host=False, kcsan_apart=True)
     if len(argv) >= 3 and argv[1] == 'report-guest':
         return report(argv[2], argv[3:], host=False)
+    if len(argv) == 3 and argv[1] == 'series-functions':
+        print('\n'.join(sorted(series_functions(open(argv[2], errors='replace').read()))))
+        return 0
     if len(argv) in (5, 6) and argv[1] == 'kcsan':
         text, rc = kcsan_tap(open(argv[3], errors='replace').read(),
-                             open(argv[4], errors='replace').read(),
+                             set(open(argv[4]).read().split()),
                              open(argv[5], errors='replace').read() if len(argv) == 6 else None)
         with open(argv[2], 'w') as f:
             f.write(text)
@@ -690,7 +724,8 @@ def main(argv):
         return 1 if s.status == 'FAIL' else 0
     sys.stderr.write('usage: tap.py report|report-guest|split RESULTS_DIR [EXPECTED_SUITE...]\n'
                      '       tap.py report-guest --kcsan-apart RESULTS_DIR [EXPECTED_SUITE...]\n'
-                     '       tap.py kcsan OUT.tap CONSOLE SERIES.diff [BASE_CONSOLE]\n'
+                     '       tap.py kcsan OUT.tap CONSOLE SERIES_FUNCTIONS [BASE_CONSOLE]\n'
+                     '       tap.py series-functions DIFF\n'
                      '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
                      '       tap.py status WHAT EXIT_STATUS\n'

@@ -241,7 +241,7 @@ KCSAN_REPORT = """[   20.1] ====================================================
 """
 
 SERIES_DIFF = """diff --git a/kernel/seccomp.c b/kernel/seccomp.c
-@@ -1390,7 +1390,7 @@ int __secure_computing(void)
+@@ -1390 +1390 @@ int __secure_computing(void)
 -	if (current->ptrace & PT_SUSPEND_SECCOMP)
 +	if (seccomp_suspended(current))
 diff --git a/include/linux/seccomp_suspend.h b/include/linux/seccomp_suspend.h
@@ -253,53 +253,103 @@ def kcsan_report(a, b):
     return KCSAN_REPORT % (a, b, a, b)
 
 
+ON = '[    0.4] smp: Brought up 1 node, 2 CPUs\n[    0.5] kcsan: enabled early\n'
+
+
 class Kcsan(unittest.TestCase):
     """The kcsan matrix entry: KCSAN's reports parsed out of a console and
     judged by whether a racing access is in the series' code."""
 
+    series = tap.series_functions(SERIES_DIFF)
+
     def test_parse(self):
-        text = '[    0.5] kcsan: enabled early\n' + kcsan_report('__ptrace_unlink', '__secure_computing') + \
-            '[   21.0] after\n'
+        text = ON + kcsan_report('__ptrace_unlink', '__secure_computing') + '[   21.0] after\n'
         reps, rest = tap.kcsan_reports(text)
         self.assertEqual(len(reps), 1)
         self.assertEqual(reps[0]['sites'], ['__ptrace_unlink', '__secure_computing'])
         self.assertIn('exit_ptrace', reps[0]['frames'])
         self.assertIn('after', rest)
-        self.assertNotIn('KCSAN', rest)
+        self.assertNotIn('BUG: KCSAN', rest)
+
+    def test_other_titles(self):
+        # An assertion, a race of unknown origin (one site, with its
+        # offset), a site in a module and one with a compiler suffix.
+        text = ('[ 1.0] BUG: KCSAN: assert: race in seccomp_suspend_begin / do_exit\n'
+                '[ 1.1] BUG: KCSAN: data-race in __secure_computing+0x1f/0x90\n'
+                '[ 1.2] BUG: KCSAN: data-race in foo [mymod] / bar.isra.0\n')
+        reps, rest = tap.kcsan_reports(text)
+        self.assertEqual([r['sites'] for r in reps],
+                         [['seccomp_suspend_begin', 'do_exit'], ['__secure_computing'], ['foo', 'bar']])
+        self.assertEqual(tap.splats(rest), [])
 
     def test_series_functions(self):
-        self.assertEqual(tap.series_functions(SERIES_DIFF), {'__secure_computing', 'seccomp_suspend_begin'})
+        self.assertEqual(self.series, {'__secure_computing', 'seccomp_suspend_begin'})
 
     def test_report_in_series_code_fails(self):
-        on = '[    0.5] kcsan: enabled early\n'
-        text, rc = tap.kcsan_tap(on + kcsan_report('__ptrace_unlink', '__secure_computing'), SERIES_DIFF)
+        text, rc = tap.kcsan_tap(ON + kcsan_report('__ptrace_unlink', '__secure_computing'), self.series)
         self.assertEqual(rc, 1, text)
         self.assertIn('not ok 2', text)
         # Rust code is the series' too.
-        text, rc = tap.kcsan_tap(on + kcsan_report('_RNvCs1_7seccomp4mode', 'do_exit'), SERIES_DIFF)
+        text, rc = tap.kcsan_tap(ON + kcsan_report('_RNvCs1_7seccomp4mode', 'do_exit'), self.series)
         self.assertEqual(rc, 1, text)
 
+    def test_report_the_base_has_too(self):
+        # A race the unmodified base reports on the same test is stock's.
+        rep = kcsan_report('__ptrace_unlink', '__secure_computing')
+        text, rc = tap.kcsan_tap(ON + rep, self.series, ON + rep)
+        self.assertEqual(rc, 0, text)
+
     def test_report_elsewhere_listed(self):
-        on = '[    0.5] kcsan: enabled early\n'
-        text, rc = tap.kcsan_tap(on + kcsan_report('do_exit', 'wait_consider_task') * 2, SERIES_DIFF,
-                                 on + kcsan_report('do_exit', 'wait_consider_task'))
+        text, rc = tap.kcsan_tap(ON + kcsan_report('do_exit', 'wait_consider_task') * 2, self.series,
+                                 ON + kcsan_report('do_exit', 'wait_consider_task'))
         self.assertEqual(rc, 0, text)
         self.assertIn('#   2x data-race in do_exit / wait_consider_task', text)
         self.assertIn('the unmodified base, same config and test: 1 KCSAN reports', text)
+        self.assertLess(text.index('this kernel'), text.index('the unmodified base'))
 
-    def test_kcsan_off_fails(self):
-        text, rc = tap.kcsan_tap('[    0.5] Linux version 7.2\n', SERIES_DIFF)
+    def test_kcsan_off_or_one_cpu_fails(self):
+        text, rc = tap.kcsan_tap('[    0.5] Linux version 7.2\n', self.series)
         self.assertEqual(rc, 1)
         self.assertIn('not ok 1', text)
+        one = '[    0.4] smp: Brought up 1 node, 1 CPU\n[    0.5] kcsan: enabled early\n'
+        text, rc = tap.kcsan_tap(one, self.series)
+        self.assertEqual(rc, 1, text)
+        # The base's console counts as much.
+        text, rc = tap.kcsan_tap(ON, self.series, one)
+        self.assertEqual(rc, 1, text)
+        self.assertEqual(tap.kcsan_tap(ON, self.series, ON)[1], 0)
 
     def test_splats_apart(self):
         # Anywhere else a KCSAN report is a splat; judged apart, it is
-        # not, but any other splat still is.
+        # not, but any other splat still is, also one printed into a
+        # report or after one cut short.
         text = kcsan_report('do_exit', 'wait_consider_task')
         self.assertTrue(tap.splats(text))
         self.assertEqual(tap.splats(tap.kcsan_reports(text)[1]), [])
         oops = text + '[   30.0] Oops: general protection fault\n'
         self.assertTrue(tap.splats(tap.kcsan_reports(oops)[1]))
+        lines = text.splitlines()
+        inside = '\n'.join(lines[:5] + ['[   20.1] Oops: 0000 [#1] SMP'] + lines[5:])
+        reps, rest = tap.kcsan_reports(inside)
+        self.assertEqual(len(reps), 1)
+        self.assertTrue(tap.splats(rest))
+        cut = '\n'.join(lines[:6]) + '\n[   20.2] Kernel panic - not syncing: Fatal exception\n'
+        self.assertTrue(tap.splats(tap.kcsan_reports(cut)[1]))
+
+    def test_report_guest_kcsan_apart(self):
+        import contextlib
+        import io
+        import tempfile
+        for extra, want in (('', 0), ('[   31.0] WARNING: CPU: 1 PID: 9 at kernel/x.c:1\n', 1)):
+            with tempfile.TemporaryDirectory() as d:
+                with open(os.path.join(d, 'console.log'), 'w') as f:
+                    f.write('[    1.0] KTAP version 1\n[    1.0] 1..1\n[    1.0] ok 1 k\n' +
+                            kcsan_report('do_exit', 'wait_consider_task') + extra)
+                with open(os.path.join(d, 'guest.out'), 'w') as f:
+                    f.write('@@ suite a\nTAP version 13\n1..1\nok 1 x\n@@ end a rc=0\n@@ done rc=0\n')
+                with contextlib.redirect_stdout(io.StringIO()):
+                    self.assertEqual(tap.main(['tap.py', 'report-guest', '--kcsan-apart', d, 'a']), want)
+                    self.assertEqual(tap.main(['tap.py', 'report-guest', d, 'a']), 1)
 
 
 class GuestReport(unittest.TestCase):
