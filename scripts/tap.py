@@ -343,6 +343,38 @@ def kcsan_tap(console, series, base_console=None):
     return '\n'.join(tap) + '\n', 0 if on and not bad else 1
 
 
+def report_against_base(results, base, expect=()):
+    """The debug entry's verdict: report-guest's, except that a test that
+    fails on the base's kernel of the same config, booted with the suites
+    of BASE, may fail here too (an upstream test too slow for a debug
+    kernel is no regression of the series).  A console with a splat, a
+    suite that crashed, timed out or never ran, and a test that fails
+    here only still fail.  Prints a line a suite; returns the exit status."""
+    mine, _ = collect(results, expect, host=False)
+    theirs = {s.name: s for s in collect(base, (), host=False)[0]}
+    bad = 0
+    for s in mine:
+        line = s.line()
+        if s.status == 'FAIL':
+            path = os.path.join(base, s.name + '.tap')
+            if s.problems or s.name not in theirs or not os.path.exists(path):
+                bad += 1
+            else:
+                def failing(d):
+                    with open(os.path.join(d, s.name + '.tap'), errors='replace') as f:
+                        r = results_by_test(f.read().splitlines())
+                    return set(t for t, v in r.items() if v == 'not ok')
+                only = sorted(failing(results) - failing(base))
+                if only:
+                    bad += 1
+                    line += '  (not on the base: %s)' % ', '.join(only[:5])
+                else:
+                    line += '  (each failed on the base too: upstream\'s)'
+        print(line)
+    print('%s against the base' % ('FAIL' if bad else 'ok'))
+    return 1 if bad else 0
+
+
 def exit_code_check(suite, rc):
     """Fold a kselftest's exit status into its suite."""
     if rc is None:
@@ -702,6 +734,8 @@ def main(argv):
         return report(argv[3], argv[4:], host=False, kcsan_apart=True)
     if len(argv) >= 3 and argv[1] == 'report-guest':
         return report(argv[2], argv[3:], host=False)
+    if len(argv) >= 4 and argv[1] == 'report-against-base':
+        return report_against_base(argv[2], argv[3], argv[4:])
     if len(argv) == 3 and argv[1] == 'series-functions':
         print('\n'.join(sorted(series_functions(open(argv[2], errors='replace').read()))))
         return 0
@@ -726,6 +760,7 @@ def main(argv):
                      '       tap.py report-guest --kcsan-apart RESULTS_DIR [EXPECTED_SUITE...]\n'
                      '       tap.py kcsan OUT.tap CONSOLE SERIES_FUNCTIONS [BASE_CONSOLE]\n'
                      '       tap.py series-functions DIFF\n'
+                     '       tap.py report-against-base RESULTS_DIR BASE_RESULTS_DIR [EXPECTED_SUITE...]\n'
                      '       tap.py report-bases RESULTS_DIR...\n'
                      '       tap.py parse FILE\n'
                      '       tap.py status WHAT EXIT_STATUS\n'

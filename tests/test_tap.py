@@ -352,6 +352,53 @@ class Kcsan(unittest.TestCase):
                     self.assertEqual(tap.main(['tap.py', 'report-guest', d, 'a']), 1)
 
 
+class AgainstBase(unittest.TestCase):
+    """The debug entry: a test may fail if it fails on the base's kernel
+    of the same config too; nothing else may."""
+
+    def boot(self, d, suites, console=''):
+        with open(os.path.join(d, 'console.log'), 'w') as f:
+            f.write('[    1.0] KTAP version 1\n[    1.0] 1..1\n[    1.0] ok 1 k\n' + console)
+        with open(os.path.join(d, 'guest.out'), 'w') as f:
+            for name, failing in suites:
+                f.write('@@ suite %s\nTAP version 13\n1..2\n%s 1 x\n%s 2 y\n@@ end %s rc=%d\n' % (
+                    name, 'not ok' if 'x' in failing else 'ok', 'not ok' if 'y' in failing else 'ok',
+                    name, 1 if failing else 0))
+            f.write('@@ done rc=0\n')
+
+    def verdict(self, mine, base, console=''):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as b:
+            self.boot(d, mine, console)
+            self.boot(b, base)
+            with contextlib.redirect_stdout(io.StringIO()):
+                return tap.main(['tap.py', 'report-against-base', d, b] + [n for n, _ in mine])
+
+    def test_upstream_failure_on_both(self):
+        self.assertEqual(self.verdict([('ours', ''), ('seccomp_bpf', 'x')], [('seccomp_bpf', 'x')]), 0)
+
+    def test_failure_here_only(self):
+        self.assertEqual(self.verdict([('ours', ''), ('seccomp_bpf', 'xy')], [('seccomp_bpf', 'x')]), 1)
+        # A suite the base did not run may not fail at all.
+        self.assertEqual(self.verdict([('ours', 'y'), ('seccomp_bpf', '')], [('seccomp_bpf', 'y')]), 1)
+
+    def test_splat_fails(self):
+        self.assertEqual(self.verdict([('seccomp_bpf', 'x')], [('seccomp_bpf', 'x')],
+                                      '[    9.0] BUG: KASAN: slab-use-after-free in f+0x1/0x2\n'), 1)
+
+    def test_suite_never_ran(self):
+        import contextlib
+        import io
+        import tempfile
+        with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as b:
+            self.boot(d, [('seccomp_bpf', '')])
+            self.boot(b, [('seccomp_bpf', '')])
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(tap.main(['tap.py', 'report-against-base', d, b, 'seccomp_bpf', 'ours']), 1)
+
+
 class GuestReport(unittest.TestCase):
     """make check-guest reports what its boot ran, not an older run's
     host suites; make check's report counts them."""
