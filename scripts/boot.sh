@@ -48,11 +48,11 @@ qemu_cmd() {
 		smp=1
 		det_args="nokaslr norandmaps"
 	fi
+	q_con=$2 q_out=$3 q_mode=$4
 	# One socket a CPU: SeaBIOS's MP table, which a guest without ACPI
 	# reads, lists one CPU a socket, so "-smp 2" (one socket of two
 	# cores) booted every guest on one CPU, where tracers and tracees
 	# never ran at the same time.
-	q_con=$2 q_out=$3 q_mode=$4
 	# shellcheck disable=SC2086
 	set -- qemu-system-x86_64 -nodefaults -no-user-config -no-reboot \
 		-display none $acc -m 1536 -smp "$smp,sockets=$smp" ${QEMU_EXTRA:-} \

@@ -66,16 +66,28 @@ if [ "${1:-}" = --entry ]; then
 		fi
 		OBJ=$mobj SRC=$MATRIX_SRC EXTRA_CONFIG=$TOP/config/$1 "$TOP/scripts/kernel.sh"
 	}
-	# Boot it with the check's initramfs, the suites named in $1 only.
+	# Boot a kernel with the check's initramfs, the suites named only.
+	guest() {	# $1: kernel, $2: its results, $3: suites, comma-separated, $4: more arguments
+		rm -rf "${2:?}"/*
+		mkdir -p "$2"
+		KERNEL=$1 RESULTS=$2 IMPL=${IMPL:-rust} INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
+			KERNEL_ARGS="ss.only=$3 ${4:-}" "$TOP/scripts/boot.sh" check
+	}
+	# Boot the entry's kernel and judge it as make check judges a boot.
 	boot() {	# $1: suites, comma-separated
-		rm -rf "${MRES:?}/$name"/*
 		rc=0
-		KERNEL=$mobj/arch/x86/boot/bzImage RESULTS=$MRES/$name IMPL=${IMPL:-rust} \
-			INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
-			KERNEL_ARGS="ss.only=$1" "$TOP/scripts/boot.sh" check || rc=$?
+		guest "$mobj/arch/x86/boot/bzImage" "$MRES/$name" "$1" || rc=$?
 		# shellcheck disable=SC2046
 		$TAP report-guest "$MRES/$name" $(echo "$1" | tr , ' ') || rc=1
 		return $rc
+	}
+	# Build the unmodified base with the check's fragments and the entry's
+	# into $bobj, which must have CONFIG_$2.
+	base_build() {	# $1: the entry's fragment, under config/; $2: an option
+		"$TOP/scripts/base-kernel.sh" --worktree-only
+		bobj=$MDIR/$name/base-obj
+		OBJ=$bobj SRC=$BUILD/base/linux LENIENT=1 EXTRA_CONFIG=$TOP/config/$1 "$TOP/scripts/kernel.sh"
+		grep -qx "CONFIG_$2=y" "$bobj/.config" || die "$bobj lacks CONFIG_$2"
 	}
 	case $name in
 	rust-schedstats-n)
@@ -133,18 +145,11 @@ if [ "${1:-}" = --entry ]; then
 		# report in the console, any other failure, fails the entry.
 		suites=$(cut -d' ' -f1 "$BUILD/initramfs/etc/suites" | grep -vx fuzz | paste -sd, -)
 		upstream=$(echo "$suites" | tr , '\n' | grep -x 'seccomp_bpf\|ptrace_.*' | paste -sd, -)
-		dboot() {	# $1: kernel, $2: results, $3: suites
-			rm -rf "${2:?}"/*
-			mkdir -p "$2"
-			KERNEL=$1 RESULTS=$2 IMPL=${IMPL:-rust} INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
-				KERNEL_ARGS="ss.only=$3" "$TOP/scripts/boot.sh" check || msg "debug: the boot of $1 failed"
-		}
-		dboot "$mobj/arch/x86/boot/bzImage" "$MRES/$name" "$suites"
-		"$TOP/scripts/base-kernel.sh" --worktree-only
-		bobj=$MDIR/$name/base-obj
-		OBJ=$bobj SRC=$BUILD/base/linux LENIENT=1 EXTRA_CONFIG=$TOP/config/matrix/debug.config "$TOP/scripts/kernel.sh"
-		grep -qx 'CONFIG_KASAN=y' "$bobj/.config" || die "$bobj lacks CONFIG_KASAN"
-		dboot "$bobj/arch/x86/boot/bzImage" "$MRES/$name/base" "$upstream"
+		# A failed boot leaves suites that never ran: the verdict fails.
+		guest "$mobj/arch/x86/boot/bzImage" "$MRES/$name" "$suites" || msg "debug: the boot failed"
+		base_build matrix/debug.config KASAN
+		guest "$bobj/arch/x86/boot/bzImage" "$MRES/$name/base" "$upstream" ||
+			msg "debug: the base's boot failed"
 		# shellcheck disable=SC2046
 		$TAP report-against-base "$MRES/$name" "$MRES/$name/base" $(echo "$suites" | tr , ' ') ;;
 	kcsan)
@@ -161,12 +166,8 @@ if [ "${1:-}" = --entry ]; then
 		suites=stress,stress_scoped
 		rc=0
 		boot_apart() {	# $1: kernel, $2: results; KCSAN's reports judged apart
-			rm -rf "${2:?}"/*
-			mkdir -p "$2"
 			brc=0
-			KERNEL=$1 RESULTS=$2 IMPL=${IMPL:-rust} INITRD=${MATRIX_INITRD:-$BUILD/initramfs.cpio.gz} \
-				KERNEL_ARGS="ss.only=$suites ss.stress=${KCSAN_STRESS_SECONDS:-30}" \
-				"$TOP/scripts/boot.sh" check || brc=$?
+			guest "$1" "$2" "$suites" "ss.stress=${KCSAN_STRESS_SECONDS:-30}" || brc=$?
 			# shellcheck disable=SC2046
 			$TAP report-guest --kcsan-apart "$2" $(echo "$suites" | tr , ' ') || brc=1
 			return $brc
@@ -174,11 +175,7 @@ if [ "${1:-}" = --entry ]; then
 		boot_apart "$mobj/arch/x86/boot/bzImage" "$MRES/$name" || rc=1
 		base_console=
 		if [ "${KCSAN_BASE:-1}" = 1 ]; then
-			"$TOP/scripts/base-kernel.sh" --worktree-only
-			bobj=$MDIR/$name/base-obj
-			OBJ=$bobj SRC=$BUILD/base/linux LENIENT=1 \
-				EXTRA_CONFIG=$TOP/config/matrix/kcsan.config "$TOP/scripts/kernel.sh"
-			grep -qx 'CONFIG_KCSAN=y' "$bobj/.config" || die "$bobj lacks CONFIG_KCSAN"
+			base_build matrix/kcsan.config KCSAN
 			boot_apart "$bobj/arch/x86/boot/bzImage" "$MRES/$name/base" ||
 				msg "kcsan: the base's boot did not pass (its reports are listed all the same)"
 			[ -f "$MRES/$name/base/console.log" ] || die "the base's boot left no console log"

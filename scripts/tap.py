@@ -227,9 +227,7 @@ def splats(text):
     return found
 
 
-KCSAN_RULE = re.compile(r'^=+$')
 KCSAN_TITLE = re.compile(r'BUG: KCSAN: (data-race|assert: race) in (.*)$')
-FRAME = re.compile(r'^\s*(?:\? )?([\w.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+')
 # SMP's line at boot: KCSAN needs two CPUs to see two accesses at once.
 CPUS = re.compile(r'smp: Brought up \d+ nodes?, (\d+) CPUs?')
 
@@ -243,30 +241,20 @@ def site_name(text):
 
 def kcsan_reports(text):
     """KCSAN's reports in a console, and the console without their titles.
-    Each report is a dict: 'title' (its BUG line, less the prefix),
+    Each report is a dict: 'title' (its BUG line, less the prefix) and
     'sites' (the functions of the racing accesses, as the title names
-    them) and 'frames' (the functions of its stacks).  Only the titles
-    are taken out of the console: a report's body ends at KCSAN's closing
-    rule, or at a splat printed into it (a panic, another CPU's Oops),
-    and whatever it holds is still scanned."""
-    lines = [strip_console(x) for x in text.splitlines()]
+    them).  Only the titles leave the console: whatever a report's body
+    holds (an Oops printed into it, a panic that cut it short) is still
+    there for splats()."""
     reports, rest = [], []
-    i = 0
-    while i < len(lines):
-        m = KCSAN_TITLE.search(lines[i])
+    for line in text.splitlines():
+        line = strip_console(line)
+        m = KCSAN_TITLE.search(line)
         if not m:
-            rest.append(lines[i])
-            i += 1
+            rest.append(line)
             continue
-        j = i + 1
-        while j < len(lines) and not KCSAN_RULE.match(lines[j]) and \
-                not KCSAN_TITLE.search(lines[j]) and not splats(lines[j]):
-            j += 1
-        frames = [f.group(1) for f in map(FRAME.match, lines[i + 1:j]) if f]
         sites = [site_name(x) for x in m.group(2).split(' / ')]
-        reports.append({'title': '%s in %s' % (m.group(1), ' / '.join(sites)),
-                        'sites': sites, 'frames': frames})
-        i += 1
+        reports.append({'title': '%s in %s' % (m.group(1), ' / '.join(sites)), 'sites': sites})
     return reports, '\n'.join(rest)
 
 
