@@ -125,9 +125,6 @@ if [ "${1:-}" = --entry ]; then
 	no-multiuser)
 		build matrix/no-multiuser.config ;;
 	debug)
-		# Checked on 7.2; on 6.12 only when named (MATRIX_ENTRIES=debug).
-		[ "$BASE" = 7.2 ] || [ -n "${MATRIX_NAMED:-}" ] ||
-			{ msg "not run on $BASE yet but by name (MATRIX_ENTRIES=debug): checked on 7.2"; exit 4; }
 		# Every option changes how every file is compiled, so this is a
 		# whole build whatever it starts from: no copy of the check's
 		# kernel (MATRIX_SEED= to build from nothing).
@@ -272,7 +269,7 @@ cheap) entries="rust-schedstats-n rust-n" ;;
 all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debug kcsan debian-amd64 arm64" ;;
 *) die "MATRIX=$level: the levels are cheap (make check) and all (make check-full)" ;;
 esac
-if [ $# -gt 0 ]; then entries=$*; export MATRIX_NAMED=1; fi
+if [ $# -gt 0 ]; then entries=$*; fi
 
 mkdir -p "$MRES" "$RESULTS/host"
 rm -f "$RESULTS/host/matrix.tap"
