@@ -8,7 +8,8 @@
 # Rust, and that alone changes the cost of the ptrace paths); each runs /etc/bench (tests/bench/syscall_bench.c
 # and the upstream seccomp_benchmark) $RUNS times.  Then
 # results/$BASE/bench.md: the table, whether the runs agree, and
-# scripts/bloat-o-meter of the series over the base.
+# scripts/bloat-o-meter of the series over the base, judged without scoped
+# suspension (build/$BASE/matrix/rust-scoped-n/obj).
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -38,7 +39,15 @@ for k in base rust c; do
 done
 
 # Text of the series over the base: scripts/bloat-o-meter, text symbols.
-"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$OBJ/vmlinux" > "$OUT/bloat-rust.txt"
-"$SRC/scripts/bloat-o-meter" -t "$BUILD/base/obj/vmlinux" "$BUILD/matrix/rust-c-policy/obj/vmlinux" > "$OUT/bloat-c.txt"
+# The Rust policy without scoped suspension (CONFIG_SECCOMP_SUSPEND_SCOPED
+# off, its default) is the config matrix's rust-scoped-n kernel; the
+# difference between it and the Rust kernel is scoped suspension's own.
+noscoped=$BUILD/matrix/rust-scoped-n/obj/vmlinux
+[ -f "$noscoped" ] || die "no kernel in ${noscoped%/vmlinux}; run: make bench (it builds it)"
+bloat() { "$SRC/scripts/bloat-o-meter" -t "$1" "$2" > "$OUT/bloat-$3.txt"; }
+bloat "$BUILD/base/obj/vmlinux" "$OBJ/vmlinux" rust
+bloat "$BUILD/base/obj/vmlinux" "$BUILD/matrix/rust-c-policy/obj/vmlinux" c
+bloat "$BUILD/base/obj/vmlinux" "$noscoped" rust-scoped-n
+bloat "$noscoped" "$OBJ/vmlinux" scoped
 python3 "$TOP/scripts/bench.py" "$OUT" "$RUNS" > "$RESULTS/bench.md"
 cat "$RESULTS/bench.md"

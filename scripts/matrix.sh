@@ -18,6 +18,9 @@
 #   no-cr              Rust on, CHECKPOINT_RESTORE=n: builds, boots the
 #                      selftest, whose P1 cases must run and pass
 #   rust-c-policy      Rust on, SECCOMP_SUSPEND_RUST=n: builds
+#   rust-scoped-n      the Rust policy, SECCOMP_SUSPEND_SCOPED=n (the
+#                      option's default): builds, boots the selftest, whose
+#                      switch_on cases all skip for want of the option
 #   no-multiuser       Rust on, MULTIUSER=n (the capable() stub): builds
 #   debug              the debug flavour (config/matrix/debug.config): every
 #                      suite but fuzz passes and the console has no report;
@@ -122,6 +125,22 @@ if [ "${1:-}" = --entry ]; then
 		exit $rc ;;
 	rust-c-policy)
 		build matrix/rust-c-policy.config ;;
+	rust-scoped-n)
+		# The Rust policy without scoped suspension, the option's
+		# default (make bench judges the series' text on it): no
+		# kernel.seccomp.scoped_suspend, so every switch_on case skips
+		# for want of the option and every other case passes.
+		build matrix/rust-scoped-n.config
+		grep -qx 'CONFIG_SECCOMP_SUSPEND_RUST=y' "$mobj/.config" || die "$mobj lacks CONFIG_SECCOMP_SUSPEND_RUST"
+		grep -q '^CONFIG_SECCOMP_SUSPEND_SCOPED=y' "$mobj/.config" && die "$mobj has CONFIG_SECCOMP_SUSPEND_SCOPED"
+		rc=0
+		boot implementation,seccomp_suspend || rc=$?
+		t=$MRES/$name/seccomp_suspend.tap
+		on=$(grep -cE '^ *ok [0-9]+ [^ ]*switch_on' "$t" || true)
+		skipped=$(grep -cE '^ *ok [0-9]+ [^ ]*switch_on[^ ]* # SKIP .*needs CONFIG_SECCOMP_SUSPEND_SCOPED' "$t" || true)
+		msg "rust-scoped-n: $skipped of $on switch_on cases skipped for want of the option"
+		[ "$on" -gt 0 ] && [ "$skipped" = "$on" ] || rc=1
+		exit $rc ;;
 	no-multiuser)
 		build matrix/no-multiuser.config ;;
 	debug)
@@ -251,6 +270,7 @@ describe() {
 	rust-n) echo 'RUST=n: the C reference kernel built without Rust and passed every suite' ;;
 	no-cr) echo 'RUST=y, CHECKPOINT_RESTORE=n: builds, boots, and the P1 cases ran and passed (EINVAL on SETOPTIONS and SEIZE, root too)' ;;
 	rust-c-policy) echo 'RUST=y, SECCOMP_SUSPEND_RUST=n: builds' ;;
+	rust-scoped-n) echo 'the Rust policy, SECCOMP_SUSPEND_SCOPED=n: builds, boots, every switch_on case skipped for want of the option, every other case passed' ;;
 	no-multiuser) echo 'RUST=y, MULTIUSER=n (the capable() stub): builds' ;;
 	debug) echo 'the debug flavour (KASAN, KFENCE, UBSAN, lockdep, kmemleak, Rust overflow checks): builds, every suite but the random sequences passes (an upstream test may fail where it fails on the base with the same config), no report in the console' ;;
 	kcsan) echo 'KCSAN on the stress suites (switch off and on): they pass, and no data race report has an access in the series'"'"' code (the base'"'"'s reports on the same test listed)' ;;
@@ -266,7 +286,7 @@ case $level in
 # no-cr would be one more whole kernel on CI's clock: CHECKPOINT_RESTORE
 # is tested in <linux/ptrace.h>, which most of the kernel includes.
 cheap) entries="rust-schedstats-n rust-n" ;;
-all) entries="rust-schedstats-n rust-n no-cr rust-c-policy no-multiuser debug kcsan debian-amd64 arm64" ;;
+all) entries="rust-schedstats-n rust-n no-cr rust-c-policy rust-scoped-n no-multiuser debug kcsan debian-amd64 arm64" ;;
 *) die "MATRIX=$level: the levels are cheap (make check) and all (make check-full)" ;;
 esac
 if [ $# -gt 0 ]; then entries=$*; fi
