@@ -26,7 +26,6 @@ set -eu
 # The worktree and its build directory, side by side.
 WT=$BUILD/series-check/linux
 SOBJ=$BUILD/series-check/obj
-jobs=${JOBS:-$(nproc)}
 log=$BUILD/series-check.log
 okfile=$BUILD/series-check.ok	# "<series hash>" of the last clean run
 builtfile=$BUILD/series-check.built	# "<tree hash> <config key>" of each prefix that built
@@ -92,12 +91,10 @@ restore_mtimes() {
 wgit checkout -q --detach "$BASE_TAG"
 wgit reset -q --hard "$BASE_TAG"
 
-# shellcheck disable=SC2086
-wmake() { make -s -C "$WT" O="$SOBJ" $KMAKE_ARGS "$@" >> "$log" 2>&1; }
-
-# The first build of a run (the base, or the first prefix when the base
-# is known) is configured with those; options the series adds are picked
-# up, with their defaults, by olddefconfig once their patch is in.
+# Every build goes through kernel.sh, which configures with those
+# fragments when they, or the tree's Kconfig files, changed since the last
+# configuration: an option the series adds takes the fragments' value
+# once its patch is in.
 
 n=0
 fails=0
@@ -183,14 +180,16 @@ for p in $(series_patches); do
 	# stands for it.
 	elif [ $n != 1 ] && [ -z "$(wgit show --name-only --format= HEAD | grep -v -e '^tools/testing/' -e '^Documentation/' -e '^MAINTAINERS$')" ]; then
 		build="ok (only tools/testing/, Documentation/, MAINTAINERS)"
-	elif [ $configured = 0 ]; then
-		# The first build of this run configures (when the config is
-		# not this one already) and builds, whole or incrementally.
+	else
+		# Configure when the config is not this one already (the
+		# fragments, or a Kconfig file a patch changed: an option the
+		# fragments ask for that this prefix adds, such as
+		# SECCOMP_SUSPEND_SCOPED, takes the fragments' value, where
+		# olddefconfig alone would give it its default), then build,
+		# whole or incrementally.
 		configured=1
 		OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1 ||
 			{ build=FAIL; fails=$((fails + 1)); }
-	else
-		{ wmake olddefconfig && wmake -j"$jobs" bzImage; } || { build=FAIL; fails=$((fails + 1)); }
 	fi
 	[ "$build" = ok ] && echo "$built" >> "$builtfile"
 	# The first prefix, built now, stands for the base (see above).
@@ -212,15 +211,10 @@ done
 n=$((n + 1))
 start=$(date +%s)
 s8="S8: the syscall entry path of a task that is not suspended, the series against the base"
-# Configured in this run, or (every prefix cached) configured as the
-# loop's first build would be.
+# Configured as a prefix's build is (every prefix may have been cached).
 s8build() {
-	if [ $configured = 0 ] || [ ! -f "$SOBJ/.config" ]; then
-		configured=1
-		OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1
-	else
-		wmake olddefconfig && wmake -j"$jobs" bzImage
-	fi
+	configured=1
+	OBJ=$SOBJ SRC=$WT LENIENT=1 FRAGMENTS="$FRAGS" "$TOP/scripts/kernel.sh" >> "$log" 2>&1
 }
 if [ ! -s "$s8base" ]; then
 	if [ $base_is_first = 1 ]; then

@@ -6,16 +6,21 @@
  * figures are then guest instructions, the same run after run.
  *
  * Every system call case runs in a fresh child (so that filters and strict
- * mode stay there); the parent times rounds of it with clock_gettime (the
- * vDSO: no system call) from the moment it lets the child go to the
- * child's answer.  Strict mode disables the TSC (TIF_NOTSC), so the child
- * could not read the clock itself.
+ * mode stay there), which times its own rounds with clock_gettime (the
+ * vDSO: no system call) and sends the time with its answer: nothing but
+ * the calls, the loop around them and the clock reads is counted.  Strict
+ * mode disables the TSC (TIF_NOTSC), so a child in strict mode cannot
+ * read the clock: the parent times its rounds from the moment it lets the
+ * child go to the child's answer, the pipe round trip and the scheduler's
+ * two task switches included.  Those vary from kernel to kernel by a
+ * few hundred instructions a round (a tenth of an instruction a call and
+ * more), which a child's own clock leaves out.
  *
  * Timer interrupts (HZ=250: one every 4M guest instructions) would add
  * their cost to whichever round they hit, so a round is kept well under
  * that, and a case's figure is the fastest of ROUNDS rounds, less the
- * fastest of ROUNDS empty rounds (the pipe round trip, or the clock
- * reads): what is left is the calls alone.  Each case also checks that it
+ * fastest of ROUNDS empty rounds (the clock reads, or the pipe round
+ * trip): what is left is the calls alone.  Each case also checks that it
  * did what it claims (the filter answered, the suspended call ran), so a
  * figure is never taken from a case that did not happen.
  *
@@ -99,10 +104,17 @@ static int arg_filter(void)
 
 enum setup { NONE, ERRNO_FILTER, CACHED_FILTER, ARG_FILTER, STRICT };
 
+/* The child's answer to a round. */
+struct answer {
+	long bad;		/* calls that did not return what the case expects */
+	unsigned long long ns;	/* the round on the child's clock; 0 in strict mode */
+};
+
 /*
  * In the child: set up @setup, then for every byte on @go make CALLS calls
  * ('c') or none ('0'), and answer with how many did not return what the
- * case expects; stop at 'q'.  The parent may suspend us before the first.
+ * case expects and, but in strict mode, how long they took; stop at 'q'.
+ * The parent may suspend us before the first.
  */
 static void syscall_loop(int res, int go, enum setup setup, int suspended)
 {
@@ -110,7 +122,9 @@ static void syscall_loop(int res, int go, enum setup setup, int suspended)
 	int zero = open("/dev/zero", O_RDONLY);
 	/* Filtered: EACCES, unless suspended; else the parent's pid. */
 	long want = setup == ERRNO_FILTER && !suspended ? -1 : ppid;
-	long bad, i, n;
+	struct answer a;
+	unsigned long long t;
+	long i, n;
 	char cmd;
 
 	if ((setup == ERRNO_FILTER && errno_filter(__NR_getppid)) ||
@@ -120,15 +134,18 @@ static void syscall_loop(int res, int go, enum setup setup, int suspended)
 		syscall(__NR_exit, 2);
 	while (read(go, &cmd, 1) == 1 && cmd != 'q') {
 		n = cmd == 'c' ? CALLS : 0;
-		bad = 0;
+		a.bad = 0;
+		a.ns = 0;
 		if (setup == STRICT) {
 			for (i = 0; i < n; i++)
-				bad += syscall(__NR_read, zero, &cmd, 0) != 0;
+				a.bad += syscall(__NR_read, zero, &cmd, 0) != 0;
 		} else {
+			t = now();
 			for (i = 0; i < n; i++)
-				bad += syscall(__NR_getppid) != want;
+				a.bad += syscall(__NR_getppid) != want;
+			a.ns = now() - t;
 		}
-		if (write(res, &bad, sizeof(bad)) != sizeof(bad))
+		if (write(res, &a, sizeof(a)) != sizeof(a))
 			break;
 	}
 	syscall(__NR_exit, 0);
@@ -150,20 +167,23 @@ static unsigned long long fastest(unsigned long long best, unsigned long long t)
 	return t < best ? t : best;
 }
 
-/* One round trip with the child: @cmd, then its answer.  Its length, or ~0. */
+/*
+ * One round with the child: @cmd, then its answer.  Its length on the
+ * child's clock, or in strict mode the round trip's on ours; or ~0.
+ */
 static unsigned long long round_trip(int go, int res, char cmd, const char **fail)
 {
 	unsigned long long t = now();
-	long bad;
+	struct answer a;
 
-	if (write(go, &cmd, 1) != 1 || read(res, &bad, sizeof(bad)) != sizeof(bad)) {
+	if (write(go, &cmd, 1) != 1 || read(res, &a, sizeof(a)) != sizeof(a)) {
 		*fail = "the child did not answer (killed?)";
 		return ~0ULL;
 	}
 	t = now() - t;
-	if (bad)
+	if (a.bad)
 		*fail = "a call did not answer as the case expects";
-	return t;
+	return a.ns ?: t;
 }
 
 static void syscall_case(const char *name, const char *what, enum setup setup,
