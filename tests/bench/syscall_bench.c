@@ -114,11 +114,11 @@ struct answer {
  * In the child: set up @setup, then for every byte on @go make CALLS calls
  * ('c') or none ('0'), and answer with how many did not return what the
  * case expects and, but in strict mode, how long they took; stop at 'q'.
- * The parent may suspend us before the first.
+ * The parent may suspend us before the first.  @ppid is our parent's pid,
+ * read before any filter on getppid() was installed.
  */
-static void syscall_loop(int res, int go, enum setup setup, int suspended)
+static void syscall_loop(int res, int go, enum setup setup, int suspended, pid_t ppid)
 {
-	pid_t ppid = getppid();
 	int zero = open("/dev/zero", O_RDONLY);
 	/* Filtered: EACCES, unless suspended; else the parent's pid. */
 	long want = setup == ERRNO_FILTER && !suspended ? -1 : ppid;
@@ -200,7 +200,7 @@ static void syscall_case(const char *name, const char *what, enum setup setup,
 	if (pid == 0) {
 		close(res[0]);
 		close(go[1]);
-		syscall_loop(res[1], go[0], setup, suspend);
+		syscall_loop(res[1], go[0], setup, suspend, getppid());
 	}
 	close(res[1]);
 	close(go[0]);
@@ -266,6 +266,12 @@ static void scoped_case(const char *name, const char *what, enum setup floor, in
 		if ((floor == ARG_FILTER ? arg_filter() : errno_filter(__NR_uname)) == 0) {
 			pid = fork();
 			if (pid == 0) {
+				/*
+				 * Before the filters: the tracer may not have
+				 * suspended them yet.
+				 */
+				pid_t ppid = getppid();
+
 				close(res[0]);
 				close(go[1]);
 				close(st[1]);
@@ -274,7 +280,7 @@ static void scoped_case(const char *name, const char *what, enum setup floor, in
 				while (--above > 0)
 					if (errno_filter(__NR_getppid))
 						syscall(__NR_exit, 2);
-				syscall_loop(res[1], go[0], ERRNO_FILTER, 1);
+				syscall_loop(res[1], go[0], ERRNO_FILTER, 1, ppid);
 			}
 			ok = pid > 0 &&
 			     !ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_SUSPEND_SECCOMP);
