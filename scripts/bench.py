@@ -73,11 +73,16 @@ SB = {
 PARENT_TIMED = {'read0_strict'}
 PIPE_SLACK = 0.5
 TEXT_GOAL = 2048
-# bloat-<key>.txt: base to each kernel; judged or reported.
+# The series with scoped suspension, an option off by default: its own
+# budget, as the floor's instance of the filter code (about 1.7 KiB) is
+# what keeps the path of a task that is not suspended as it was (Z8).
+SCOPED_TEXT_GOAL = 3072
+# bloat-<key>.txt: base to each kernel, and the goal it is judged by.
 TEXT = [
-    ('rust-scoped-n', 'series, Rust policy, without scoped suspension (the default)', True),
-    ('c', 'series, C policy', True),
-    ('rust', 'series, Rust policy with scoped suspension (CONFIG_SECCOMP_SUSPEND_SCOPED=y)', False),
+    ('rust-scoped-n', 'series, Rust policy, without scoped suspension (the default)', TEXT_GOAL),
+    ('c', 'series, C policy', TEXT_GOAL),
+    ('rust', 'series, Rust policy with scoped suspension (CONFIG_SECCOMP_SUSPEND_SCOPED=y)',
+     SCOPED_TEXT_GOAL),
 ]
 OPTION_GOAL = 1.05
 SPREAD = 0.005
@@ -216,18 +221,19 @@ def main(out, runs):
 
     # The text goal is the series' as a kernel carries it by default:
     # without CONFIG_SECCOMP_SUSPEND_SCOPED, an option of its own (off
-    # unless chosen).  Scoped suspension's own text, mostly the second
-    # instance of the filter code that keeps the path of a task that is
-    # not suspended as it was (Z8), is reported beside it, not judged.
+    # unless chosen).  With it, the series has a budget of its own; scoped
+    # suspension's own text, mostly the second instance of the filter code
+    # that keeps the path of a task that is not suspended as it was (Z8),
+    # is reported beside them.
     md += ['', '## Text size: scripts/bloat-o-meter -t, base to series (goal: at most %d bytes '
-           'for the series as built by default, without CONFIG_SECCOMP_SUSPEND_SCOPED)'
-           % TEXT_GOAL, '']
-    for k, name, judged in TEXT:
+           'for the series as built by default, without CONFIG_SECCOMP_SUSPEND_SCOPED; '
+           '%d with it)' % (TEXT_GOAL, SCOPED_TEXT_GOAL), '']
+    for k, name, goal in TEXT:
         net, rest, summary = bloat(os.path.join(out, 'bloat-%s.txt' % k))
         md.append('- %s: `%s`; without the test code (Rust doctests and KUnit '
-                  'cases, built only with CONFIG_KUNIT): %+d bytes%s'
-                  % (name, summary, rest, '' if judged else ' (reported, not judged)'))
-        if judged and rest > TEXT_GOAL:
+                  'cases, built only with CONFIG_KUNIT): %+d bytes (goal: at most %d)'
+                  % (name, summary, rest, goal))
+        if rest > goal:
             ok = False
     net, rest, summary = bloat(os.path.join(out, 'bloat-scoped.txt'))
     md.append('- scoped suspension alone (the Rust policy without the option to the one with '

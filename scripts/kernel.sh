@@ -14,12 +14,14 @@ kmake() { make -s -C "$SRC" O="$OBJ" $KMAKE_ARGS "$@"; }
 # FRAGMENTS replaces the list (series-check builds with the series' own).
 frags=${FRAGMENTS:-"$TOP/config/[0-9]*.config $(ls "$TOP/config/$BASE"/*.config 2>/dev/null | tr '\n' ' ')${EXTRA_CONFIG:-}"}
 # The configuration is redone when the fragments change, or the Kconfig
-# files (their blobs in the tree's index): a patch that adds a symbol the
-# fragments ask for, as a prefix of the series does in series-check, would
-# otherwise leave it at its default, since kbuild's syncconfig gives a new
-# symbol its default, not the fragments' value.
+# files (their blobs in the tree's index, which git am and the series'
+# trees keep current; an edit not staged does not count): a patch that
+# adds a symbol the fragments ask for, as a prefix of the series does in
+# series-check, would otherwise leave it at its default, since kbuild's
+# syncconfig gives a new symbol its default, not the fragments' value.
+kconfigs=$(git -C "$SRC" ls-files -s -- '*Kconfig*') || die "cannot list the Kconfig files of $SRC"
 # shellcheck disable=SC2086
-want=$( { cat $frags; git -C "$SRC" ls-files -s -- '*Kconfig*'; } | sha256sum | cut -d' ' -f1)
+want=$( { cat $frags; printf '%s\n' "$kconfigs"; } | sha256sum | cut -d' ' -f1)
 if [ ! -f "$OBJ/.config" ] || [ "$(cat "$OBJ/.fragments" 2>/dev/null)" != "$want" ]; then
 	msg "kernel: configuring $OBJ (tinyconfig + $(echo $frags | xargs -n1 basename | tr '\n' ' '))"
 	kmake tinyconfig >/dev/null

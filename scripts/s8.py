@@ -10,9 +10,10 @@ that is not suspended gains no instruction, call or lock over the base.
                                           locks; prints what it found
 
 The functions are those the entry path of x86-64 runs for a task under
-seccomp: the out-of-line part of the hook, __secure_computing(), the
-filters' __seccomp_filter() (where it is not inlined; the code that runs
-every filter of a task under them), and the functions that inline
+seccomp: the out-of-line part of the hook, __secure_computing(), strict
+mode's __secure_computing_strict() (where it is not inlined), the filters'
+__seccomp_filter() (where it is not inlined; the code that runs every
+filter of a task under them), and the functions that inline
 secure_computing() (syscall_trace_enter() where it is not inlined itself,
 do_syscall_64()).  The suspension test is one of
 __secure_computing()'s instructions: a task that is not suspended runs it
@@ -26,7 +27,8 @@ import re
 import subprocess
 import sys
 
-FUNCS = ['__secure_computing', '__seccomp_filter', 'syscall_trace_enter', 'do_syscall_64']
+FUNCS = ['__secure_computing', '__secure_computing_strict', '__seccomp_filter',
+         'syscall_trace_enter', 'do_syscall_64']
 # The one call the series may add, and only to __secure_computing(): with
 # scoped suspension (CONFIG_SECCOMP_SUSPEND_SCOPED) the suspended branch,
 # which returned at once, jumps to the out-of-line function that runs a

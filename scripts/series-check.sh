@@ -48,7 +48,7 @@ series_exists
 cfgkey=$( { grep -hE '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' $FRAGS; echo "$KMAKE_ARGS"; /usr/bin/rustc --version; "$CLANG" --version | head -n 1; } | sha256sum | cut -c1-16)
 # A clean run is replayed only by the same checker: this script and the
 # S8 gate's are part of the key.
-checker=$(cat "$0" "$TOP/scripts/s8.py" | sha256sum | cut -c1-16)
+checker=$(cat "$0" "$TOP/scripts/s8.py" "$TOP/scripts/kernel.sh" | sha256sum | cut -c1-16)
 key="$(series_hash) $cfgkey checkpatch=$cp checker=$checker"
 if [ "$(cat "$okfile" 2>/dev/null)" = "$key" ] && [ -f "$tapfile" ]; then
 	msg "series-check: the series passed unchanged before; its result:"
