@@ -808,25 +808,17 @@ class BenchReport(unittest.TestCase):
         # The strict-mode row, timed across the pipe, may read half an
         # instruction a call over the base, not more; a row the child
         # times gets no slack.
-        def change(k, r, fig):
-            if k == 'rust':
-                fig['read0_strict'] += 0.5
-        rc, md = self.run_bench(change)
-        self.assertEqual(rc, 0, md)
-        self.assertIn('| 363.5 | 364.0 | 1.001 |', md)
-
-        def change(k, r, fig):
-            if k == 'c':
-                fig['read0_strict'] += 0.6
-        rc, md = self.run_bench(change)
-        self.assertEqual(rc, 1, md)
-
-        def change(k, r, fig):
-            if k == 'rust':
-                fig['getppid'] += 0.5
-        rc, md = self.run_bench(change)
-        self.assertEqual(rc, 1, md)
-        self.assertIn('| 189.1 | 189.6 | 1.003 |', md)
+        for kernel, case, delta, rc, cells in (
+                ('rust', 'read0_strict', 0.5, 0, '| 363.5 | 364.0 | 1.001 |'),
+                ('c', 'read0_strict', 0.6, 1, None),
+                ('rust', 'getppid', 0.5, 1, '| 189.1 | 189.6 | 1.003 |')):
+            def change(k, r, fig):
+                if k == kernel:
+                    fig[case] += delta
+            got, md = self.run_bench(change)
+            self.assertEqual(got, rc, (kernel, case, delta, md))
+            if cells:
+                self.assertIn(cells, md)
 
     def test_suspended_task_reported_not_judged(self):
         # S8 is about tasks that are not suspended: a suspended task's
