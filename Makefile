@@ -31,10 +31,12 @@ all: help
 help:
 	@echo 'make run           boot the patched kernel and show the feature at work'
 	@echo 'make check         lint, harness tests, Rust and C reference kernels and every suite'
-	@echo '                   on BASE (default 7.2); on the other base, series-check and the'
-	@echo '                   Rust kernel'"'"'s suites; one report over both'
-	@echo 'make check-full    the whole check on both bases: series-check, and the unmodified'
-	@echo '                   base kernel as the oracle'"'"'s third column, included'
+	@echo '                   on BASE (default 7.2); on the other base, series-check, the'
+	@echo '                   exports check, rustfmtcheck and rustdoc; one report over both'
+	@echo 'make check-full    the whole check on both bases: series-check, the unmodified base'
+	@echo '                   kernel as the oracle'"'"'s third column, the whole config matrix'
+	@echo '                   (the debug and KCSAN kernels among it) included'
+	@echo 'make fuzz          the random sequences on the base, C and Rust kernels (SEED=, SEQUENCES=)'
 	@echo 'make bench         the cost of the series in guest instructions (results/BASE/bench.md)'
 	@echo 'make matrix        the config matrix (MATRIX=cheap|all, results/BASE/host/matrix.tap)'
 	@echo 'make deps|tree|kernel|initramfs|export|export-check|lint|test-harness'
@@ -113,9 +115,11 @@ check-reference: reference-kernel
 # the harness's own tests on the host, the guest suites on the Rust kernel
 # and on the C reference kernel, their comparison test by test and the
 # random sequences on both; on the other base, series-check (every prefix
-# builds, and S8 against the base) and the Rust kernel's suites.  BASE's
-# own series-check, and the unmodified base kernel as the oracle's third
-# column, are in make check-full: on 2 cores the 7.2 queue's prefixes
+# builds, and S8 against the base), the exports check, rustfmtcheck and
+# rustdoc on its last prefix.  BASE's own series-check, the unmodified
+# base kernel as the oracle's third column, the other base's suites and
+# the config matrix's whole builds (the debug flavour, KCSAN, no-cr, ...)
+# are in make check-full: on 2 cores the 7.2 queue's prefixes
 # (each rebuilds the kernel crate or much of the C tree) and another
 # kernel (the base shares only the C objects that include neither
 # <linux/ptrace.h> nor <linux/seccomp.h> with the series: README, "Time")

@@ -4,7 +4,9 @@
 # and the Rust kernel (make kernel) with the same initramfs, each running
 # tests/fuzz/seccomp_fuzz.c on the same SEED for SEQUENCES sequences, and
 # has scripts/fuzz.py compare their outputs step by step: it names the
-# seed, the sequence and the first step where a kernel differs.
+# seed, the sequence that shows a difference soonest, its first step that
+# differs and the rerun cut after it.  A kernel splat in a console fails
+# the run too.
 # Outputs in $RESULTS/fuzz/<kernel>/guest.out.
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -27,6 +29,8 @@ for kv in $FUZZ_KERNELS; do
 	msg "fuzz: $name kernel, seed $SEED, $SEQUENCES sequences"
 	KERNEL=$obj/arch/x86/boot/bzImage RESULTS=$res IMPL=$impl \
 		KERNEL_ARGS="ss.fuzz=$SEED,$SEQUENCES" "$TOP/scripts/boot.sh" fuzz || rc=1
+	# A report in the console fails the run, as in make check's boots.
+	python3 "$TOP/scripts/tap.py" splats "$res/console.log" || rc=1
 	args="$args $name=$res/guest.out"
 done
 # shellcheck disable=SC2086

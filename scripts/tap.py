@@ -722,6 +722,14 @@ def main(argv):
         return report(argv[3], argv[4:], host=False, kcsan_apart=True)
     if len(argv) >= 3 and argv[1] == 'report-guest':
         return report(argv[2], argv[3:], host=False)
+    if len(argv) == 3 and argv[1] == 'splats':
+        # A console alone (make fuzz's boots): its splat lines, if any.
+        bad = splats(open(argv[2], errors='replace').read())
+        for line in bad:
+            print(line)
+        if bad:
+            print('%s: %d kernel splat lines' % (argv[2], len(bad)))
+        return 1 if bad else 0
     if len(argv) >= 4 and argv[1] == 'report-against-base':
         return report_against_base(argv[2], argv[3], argv[4:])
     if len(argv) == 3 and argv[1] == 'series-functions':

@@ -95,6 +95,16 @@ class Console(unittest.TestCase):
         self.assertTrue(any('BUG: kernel NULL pointer dereference' in x for x in found))
         self.assertTrue(any('Oops' in x for x in found))
 
+    def test_splats_command(self):
+        # make fuzz's check of each console.
+        import contextlib
+        import io
+        for name, rc in (('console-oops.log', 1), ('console-clean.log', 0)):
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                got = tap.main(['tap.py', 'splats', os.path.join(HERE, 'fixtures', name)])
+            self.assertEqual(got, rc, name)
+            self.assertEqual('kernel splat lines' in out.getvalue(), bool(rc))
+
     def test_warn_found(self):
         found = tap.splats(self.read('console-warn.log'))
         self.assertTrue(any(x.startswith('WARNING: CPU:') for x in found))
@@ -1174,7 +1184,7 @@ class FuzzCompare(unittest.TestCase):
         other = self.OUT.replace('0.2 setoptions 0x100000000 = -1 EINVAL', '0.2 setoptions 0x100000000 = -1 EIO')
         ok, rep = self.runs(self.OUT, other)
         self.assertFalse(ok)
-        self.assertIn('DIFFERENCE: seed 5, sequence 0, step 2 (rerun: seccomp_fuzz 5 1 0)', rep)
+        self.assertIn('DIFFERENCE: seed 5, sequence 0, step 2 (rerun: seccomp_fuzz 5 1 0 1 2)', rep)
         self.assertIn('    0.2 setoptions 0x100000000 = -1 EIO', rep)
         self.assertNotIn('    0.99 end', rep)
         self.assertIn('1 of 2 sequences differ: 0', rep)
@@ -1183,7 +1193,23 @@ class FuzzCompare(unittest.TestCase):
         other = self.OUT.replace('1.2 getppid = -1 E42\n', '')
         ok, rep = self.runs(self.OUT, other)
         self.assertFalse(ok)
-        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 2 (rerun: seccomp_fuzz 5 1 1)', rep)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 2 (rerun: seccomp_fuzz 5 1 1 1 2)', rep)
+
+    def test_shortest_difference_shown(self):
+        # Sequence 0 differs at its third line, sequence 1 at its second:
+        # sequence 1 is the shorter reproduction, though numbered later.
+        other = self.OUT.replace('0.2 setoptions 0x100000000 = -1 EINVAL', '0.2 setoptions 0x100000000 = -1 EIO')
+        other = other.replace('1.1 seize 0x200000 = -1 EPERM', '1.1 seize 0x200000 = 0')
+        ok, rep = self.runs(self.OUT, other)
+        self.assertFalse(ok)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 1 (rerun: seccomp_fuzz 5 1 1 1 1)', rep)
+        self.assertNotIn('    0.2 setoptions 0x100000000 = -1 EIO', rep)
+        self.assertIn('2 of 2 sequences differ: 0 1', rep)
+
+    def test_setup_difference_reruns_whole(self):
+        other = self.OUT.replace('1.0 tracee filter, 1 filters, tracer -SYS_ADMIN', '1.0 tracee filter, 1 filters, tracer')
+        ok, rep = self.runs(self.OUT, other)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 0 (rerun: seccomp_fuzz 5 1 1)', rep)
 
     def test_unfinished(self):
         ok, rep = self.runs(self.OUT, self.OUT.replace('# done\n', ''))

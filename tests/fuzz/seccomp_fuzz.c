@@ -7,10 +7,12 @@
  * unmodified base, the series' C path and its Rust path must be identical;
  * scripts/fuzz.py compares them and names the first step that differs.
  *
- *   seccomp_fuzz SEED COUNT [FIRST [WORKERS]]
+ *   seccomp_fuzz SEED COUNT [FIRST [WORKERS [STEPS]]]
  *
  * runs sequences FIRST .. FIRST+COUNT-1 of SEED, in WORKERS processes at
- * once (default: one per online CPU; the output is the same).  Each
+ * once (default: one per online CPU; the output is the same), each cut
+ * after its step STEPS if it has more (a difference's shortest rerun:
+ * the steps before the cut draw and print what they do uncut).  Each
  * sequence runs in a process of its own (the tracer), which sets up its own state at random
  * (CAP_SYS_ADMIN kept or dropped, a user namespace, a seccomp filter of
  * its own, a suspension of its own by a tracer of its own), forks a
@@ -77,6 +79,8 @@ static unsigned int rnd(unsigned int n)
 
 static const char *seq_id;
 static int step;
+/* Steps after this one are not run (0: all); see main(). */
+static unsigned long max_steps;
 
 static const char *err(int e)
 {
@@ -344,7 +348,8 @@ static unsigned long option_word(void)
 	if (rnd(2))
 		w |= PTRACE_O_SUSPEND_SECCOMP;
 	switch (rnd(8)) {
-	case 0: w |= 1UL << (8 + rnd(13)); break;	/* bits 8..20: none */
+	/* bits 8..20: none but 20, PTRACE_O_EXITKILL, which is known too */
+	case 0: w |= 1UL << (8 + rnd(13)); break;
 	case 1: w |= 1UL << (22 + rnd(10)); break;	/* 22..31 */
 	case 2: if (sizeof(long) == 8) w |= 1UL << (32 + rnd(32)); break;
 	}
@@ -713,6 +718,9 @@ static void sequence(unsigned long long seed, unsigned long n)
 	}
 
 	steps = 1 + rnd(12);
+	/* A rerun cut short: what the steps before the cut do is the same. */
+	if (max_steps && steps > max_steps)
+		steps = max_steps;
 	for (step = 1; step <= (int)steps; step++) {
 		unsigned long w;
 		long r;
@@ -894,7 +902,7 @@ int main(int argc, char **argv)
 	size_t nlines = 0, cap = 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s SEED COUNT [FIRST [WORKERS]]\n", argv[0]);
+		fprintf(stderr, "usage: %s SEED COUNT [FIRST [WORKERS [STEPS]]]\n", argv[0]);
 		return 2;
 	}
 	seed = strtoull(argv[1], NULL, 0);
@@ -903,6 +911,8 @@ int main(int argc, char **argv)
 		first = strtoul(argv[3], NULL, 0);
 	if (argc > 4)
 		workers = strtol(argv[4], NULL, 0);
+	if (argc > 5)
+		max_steps = strtoul(argv[5], NULL, 0);
 	if (workers < 1)
 		workers = 1;
 	if (workers > 64)

@@ -11,8 +11,13 @@
  * getppid() in a loop; some threads end and are replaced, and now and
  * then a thread installs another filter (for getpgid(), never called) with
  * TSYNC, so that every thread's filter pointer changes under the tracers.
- * A further tracee has no filter: its threads switch to strict mode and
- * die by calling getppid(), and are replaced.
+ * A further tracee has no filter to begin with: its threads switch to
+ * strict mode and die by calling getppid(), and are replaced, each in a
+ * new process whose main thread installs a filter with TSYNC at a random
+ * moment of the thread's switch: either the filter reaches the thread
+ * first (its switch to strict mode then fails, and it calls getppid()
+ * through the filter and ends) or TSYNC is refused, naming the thread
+ * that went strict.
  * TRACERS processes (default 4) pick random tracee threads and seize them
  * with PTRACE_O_SUSPEND_SECCOMP (or not), interrupt them, set or clear
  * the option with PTRACE_SETOPTIONS, read their filters with
@@ -82,6 +87,9 @@ struct shared {
 	atomic_int checked[MAX_TRACEES][MAX_THREADS];	/* 1: EACCES, 2: allowed, 3: other */
 	atomic_long syncs[MAX_TRACEES];		/* TSYNC filters installed */
 	atomic_long strict_deaths;	/* threads of the strict tracee replaced */
+	atomic_long strict_entered;	/* ... that switched to strict mode */
+	atomic_long strict_synced;	/* its TSYNC filters installed first */
+	atomic_long strict_refused;	/* ... refused for a thread in strict mode */
 	atomic_long floor_calls;	/* scoped: getsid() calls the floor refused */
 	atomic_long floor_escapes;	/* ... and that it did not */
 };
@@ -191,43 +199,100 @@ static void filtered_tracee(int t)
 }
 
 /*
- * A thread of the unfiltered tracee: strict mode, then a death by
- * getppid(), which strict mode does not allow (the kernel ends the thread
- * alone).  A raw clone() on one reused stack: a pthread that the kernel
- * ends would leave its stack mapped each time.  It shares the main
- * thread's thread-local data, so it calls nothing of libc but syscall(),
- * which writes errno only when a call fails (neither of these does here).
+ * A thread of the strict tracee: strict mode, then a death by getppid(),
+ * which strict mode does not allow (the kernel ends the thread alone);
+ * or, when its main thread's TSYNC filter came first, a refused switch
+ * and a getppid() that the filter lets through.  A raw clone() on a
+ * static stack: a pthread that the kernel ends would leave its stack
+ * mapped each time.  It shares the main thread's thread-local data, so
+ * it calls nothing of libc but syscall(), whose errno (written when the
+ * switch is refused) nobody reads.
  */
 static char strict_stack[64 * 1024] __attribute__((aligned(16)));
+/* The thread's switch returned; the main thread's TSYNC returned. */
+static atomic_int strict_tried, strict_raced;
 
 static int strict_thread(void *arg)
 {
 	(void)arg;
 	for (volatile int i = 0; i < 20000; i++)
 		;
-	syscall(__NR_prctl, PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0);
+	if (syscall(__NR_prctl, PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0) == 0) {
+		atomic_fetch_add(&sh->strict_entered, 1);
+		atomic_store(&strict_tried, 1);
+		/* Alive in strict mode until the TSYNC has met it. */
+		while (!atomic_load(&strict_raced))
+			;
+	}
+	atomic_store(&strict_tried, 1);
 	syscall(__NR_getppid);
 	return 0;
+}
+
+/*
+ * One process of the strict tracee: a thread that switches to strict
+ * mode, raced by a filter for every thread (TSYNC) from the main thread
+ * at once, after a spin about as long as the thread's, or once the
+ * thread has tried its switch (so that each side wins some of the
+ * races); then the process ends
+ * with its thread.  A filter makes every later thread of the process a
+ * filtered one, which cannot switch to strict mode: hence a process each.
+ */
+static void strict_generation(int t)
+{
+	unsigned int seed = (unsigned int)getpid();
+	volatile pid_t ctid = 1;
+	int tid;
+	long r;
+
+	die_with_parent();
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	tid = clone(strict_thread, strict_stack + sizeof(strict_stack),
+		    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		    CLONE_SYSVSEM | CLONE_CHILD_CLEARTID, NULL, NULL, NULL, &ctid);
+	if (tid < 0)
+		_exit(1);
+	atomic_store(&sh->tids[t][0], tid);
+	/*
+	 * At once, after a spin as long as the thread's give or take, or
+	 * once the thread has switched (or been refused).
+	 */
+	switch (rand_r(&seed) % 3) {
+	case 1:
+		for (volatile int i = rand_r(&seed) % 40000; i > 0; i--)
+			;
+		break;
+	case 2:
+		while (!atomic_load(&strict_tried) && ctid)
+			usleep(100);
+		break;
+	}
+	r = install_filter(__NR_getpgid, SECCOMP_RET_ERRNO | ENOENT, SECCOMP_FILTER_FLAG_TSYNC);
+	atomic_store(&strict_raced, 1);
+	if (r == 0)
+		atomic_fetch_add(&sh->strict_synced, 1);
+	else if (r == tid)
+		atomic_fetch_add(&sh->strict_refused, 1);
+	/* CLONE_CHILD_CLEARTID: 0 and a futex wake once it is gone. */
+	while (ctid)
+		syscall(__NR_futex, &ctid, FUTEX_WAIT, 1, NULL, NULL, 0);
+	atomic_store(&sh->tids[t][0], 0);
+	atomic_fetch_add(&sh->strict_deaths, 1);
+	_exit(0);
 }
 
 static void strict_tracee(int t)
 {
 	die_with_parent();
 	while (!atomic_load(&sh->stop)) {
-		volatile pid_t ctid = 1;
-		int tid;
+		pid_t g = fork();
 
-		tid = clone(strict_thread, strict_stack + sizeof(strict_stack),
-			    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-			    CLONE_SYSVSEM | CLONE_CHILD_CLEARTID, NULL, NULL, NULL, &ctid);
-		if (tid < 0)
+		if (g < 0)
 			break;
-		atomic_store(&sh->tids[t][0], tid);
-		/* CLONE_CHILD_CLEARTID: 0 and a futex wake once it is gone. */
-		while (ctid)
-			syscall(__NR_futex, &ctid, FUTEX_WAIT, 1, NULL, NULL, 0);
-		atomic_store(&sh->tids[t][0], 0);
-		atomic_fetch_add(&sh->strict_deaths, 1);
+		if (g == 0)
+			strict_generation(t);
+		while (waitpid(g, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
 	for (;;)
 		pause();
@@ -542,17 +607,24 @@ int main(int argc, char **argv)
 	       " %d of %d threads traced when the last tracers were killed\n",
 	       total_ops, total_ops / (now() - start), kills, calls, allowed, syncs,
 	       (long)atomic_load(&sh->strict_deaths), traced_before, seen);
+	printf("# the strict tracee: %ld threads switched to strict mode, %ld TSYNC filters"
+	       " reached a thread first, %ld TSYNC refused for a thread in strict mode\n",
+	       (long)atomic_load(&sh->strict_entered), (long)atomic_load(&sh->strict_synced),
+	       (long)atomic_load(&sh->strict_refused));
 	if (scoped)
 		printf("# scoped: the floor refused %ld getsid() calls and let %ld through\n",
 		       (long)atomic_load(&sh->floor_calls), (long)atomic_load(&sh->floor_escapes));
 
 	/*
 	 * 1: the stress did what it is for: the tracers worked, suspensions
-	 * took effect, threads synced filters and died in strict mode, and
-	 * threads were traced when the tracers died.
+	 * took effect, threads synced filters and died in strict mode, the
+	 * strict tracee's TSYNC won its race at least once and lost it at
+	 * least once, and threads were traced when the tracers died.
 	 */
 	result(total_ops > 100 && calls > 1000 && allowed > 0 && syncs > 0 &&
-	       atomic_load(&sh->strict_deaths) > 0 && traced_before > 0,
+	       atomic_load(&sh->strict_deaths) > 0 && atomic_load(&sh->strict_entered) > 0 &&
+	       atomic_load(&sh->strict_synced) > 0 && atomic_load(&sh->strict_refused) > 0 &&
+	       traced_before > 0,
 	       names[0]);
 
 	/* 2: no thread of any tracee is traced once every tracer is gone. */
