@@ -473,9 +473,10 @@ static void fork_child(int cmd, int res)
  * A second tracer, forked from this one (the same credentials, user
  * namespace and filters), seizes the tracee with a random option word and
  * then exits or is killed: the suspension it may have set must end with
- * it (PTRACE_O_EXITKILL kills the tracee instead, which is waited for).
+ * it, which a getppid() in the tracee then shows (PTRACE_O_EXITKILL kills
+ * the tracee instead, which is waited for).
  */
-static void second_tracer(void)
+static void second_tracer(int cmd, int res)
 {
 	unsigned long w = option_word();
 	int killed = rnd(2), pfd[2], status;
@@ -533,6 +534,8 @@ static void second_tracer(void)
 				ptrace(PTRACE_CONT, child, 0, 0);
 		}
 		note("second tracer's exit: tracee not killed in 5 s");
+	} else if (r[0] == 0) {
+		call(cmd, res);
 	}
 }
 
@@ -822,7 +825,7 @@ static void sequence(unsigned long long seed, unsigned long n)
 			fork_child(cmd[1], res[0]);
 			break;
 		case 12:
-			second_tracer();
+			second_tracer(cmd[1], res[0]);
 			break;
 		}
 	}
