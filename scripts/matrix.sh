@@ -289,7 +289,7 @@ describe() {
 	rust-scoped-n) echo 'the Rust policy, SECCOMP_SUSPEND_SCOPED=n: builds, boots, every switch_on case skipped for want of the option, every other case passed' ;;
 	no-multiuser) echo 'RUST=y, MULTIUSER=n (the capable() stub): builds' ;;
 	debug) echo 'the debug flavour (KASAN, KFENCE, UBSAN, lockdep, kmemleak, Rust overflow checks): builds, every suite but the random sequences passes (an upstream test may fail where it fails on the base with the same config), no report in the console' ;;
-	kcsan) echo 'KCSAN on the stress suites (switch off and on): they pass, and no data race report has an access in the series'"'"' code (the base'"'"'s reports on the same test listed)' ;;
+	kcsan) echo 'KCSAN on the stress suites (switch off and on): they pass, and no data race report has an access in the series'"'"' code, nor any that the base did not report on the same test (both listed)' ;;
 	debian-amd64) echo "Debian's amd64 config (linux-config-6.12), olddefconfig, gcc: the objects the series touches compile" ;;
 	arm64) echo 'ARCH=arm64 LLVM=1 with Rust: builds and boots under qemu-system-aarch64' ;;
 	*) echo "$1" ;;

@@ -312,9 +312,23 @@ class Kcsan(unittest.TestCase):
         text, rc = tap.kcsan_tap(ON + kcsan_report('do_exit', 'wait_consider_task') * 2, self.series,
                                  ON + kcsan_report('do_exit', 'wait_consider_task'))
         self.assertEqual(rc, 0, text)
+        self.assertIn('ok 3 every KCSAN report', text)
         self.assertIn('#   2x data-race in do_exit / wait_consider_task', text)
         self.assertIn('the unmodified base, same config and test: 1 KCSAN reports', text)
         self.assertLess(text.index('this kernel'), text.index('the unmodified base'))
+
+    def test_report_elsewhere_not_on_the_base_fails(self):
+        # A header inline of the series, inlined into a caller outside
+        # its objects, is reported under the caller's name.
+        text, rc = tap.kcsan_tap(ON + kcsan_report('copy_process', 'do_exit'), self.series, ON)
+        self.assertEqual(rc, 1, text)
+        self.assertIn('ok 2 ', text)
+        self.assertIn('not ok 3 every KCSAN report', text)
+        self.assertIn('# not on the base: data-race in copy_process / do_exit', text)
+        # Without the base it cannot be told: listed, and 3 is a SKIP.
+        text, rc = tap.kcsan_tap(ON + kcsan_report('copy_process', 'do_exit'), self.series)
+        self.assertEqual(rc, 0, text)
+        self.assertIn('# SKIP the base was not booted', text)
 
     def test_kcsan_off_or_one_cpu_fails(self):
         text, rc = tap.kcsan_tap('[    0.5] Linux version 7.2\n', self.series)
