@@ -2,10 +2,11 @@
 """make fuzz's judge: the outputs of tests/fuzz/seccomp_fuzz.c on several
 kernels, which must be identical step by step.
 
-  fuzz.py compare NAME=OUTPUT...
+  fuzz.py compare [--first N] NAME=OUTPUT...
 
 OUTPUT is a guest.out of make fuzz or the fuzz.tap of a check's boot
-(the same lines as '# ' comments).
+(the same lines as '# ' comments).  With --first N, only sequences 0 to
+N-1 are compared (the debug kernel runs the first N of the check's).
 
 Prints how many sequences and steps each kernel ran and, of the
 sequences whose outcomes differ, the one that shows a difference in the
@@ -104,13 +105,20 @@ def compare(runs):
 
 
 def main(argv):
+    first = None
+    if len(argv) > 3 and argv[1] == 'compare' and argv[2] == '--first' and argv[3].isdigit():
+        first = int(argv[3])
+        argv = argv[:2] + argv[4:]
     if len(argv) < 4 or argv[1] != 'compare' or any('=' not in a for a in argv[2:]):
         sys.stderr.write(__doc__)
         return 2
     runs = []
     for a in argv[2:]:
         name, path = a.split('=', 1)
-        runs.append((name, read(path)))
+        seed, seqs, done = read(path)
+        if first is not None:
+            seqs = {n: v for n, v in seqs.items() if n < first}
+        runs.append((name, (seed, seqs, done)))
     ok, rep = compare(runs)
     print('\n'.join(rep))
     return 0 if ok else 1

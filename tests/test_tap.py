@@ -1225,6 +1225,25 @@ class FuzzCompare(unittest.TestCase):
         ok, rep = self.runs(self.OUT, other)
         self.assertIn('DIFFERENCE: seed 5, sequence 1, step 0 (rerun: seccomp_fuzz 5 1 1)', rep)
 
+    def test_first_sequences_only(self):
+        # The debug kernel runs the first of the check's sequences.
+        import tempfile
+        d = tempfile.mkdtemp()
+        short = self.OUT.replace('sequences 0..1', 'sequences 0..0')
+        short = short[:short.index('1.0 ')] + '# done\n'
+        paths = []
+        for name, text in (('all', self.OUT), ('first', short)):
+            paths.append(os.path.join(d, name))
+            with open(paths[-1], 'w') as f:
+                f.write(text)
+        args = ['fuzz.py', 'compare', 'a=' + paths[0], 'b=' + paths[1]]
+        import contextlib
+        import io
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(fuzz.main(args), 1)
+            self.assertEqual(fuzz.main(args[:2] + ['--first', '1'] + args[2:]), 0)
+            self.assertEqual(fuzz.main(args[:2] + ['--first', '2'] + args[2:]), 1)
+
     def test_unfinished(self):
         ok, rep = self.runs(self.OUT, self.OUT.replace('# done\n', ''))
         self.assertFalse(ok)
