@@ -209,12 +209,17 @@ static void filtered_tracee(int t)
  * switch is refused) nobody reads.
  */
 static char strict_stack[64 * 1024] __attribute__((aligned(16)));
-/* The thread's switch returned; the main thread's TSYNC returned. */
-static atomic_int strict_tried, strict_raced;
+/*
+ * The main thread lets the thread go; the thread's switch returned; the
+ * main thread's TSYNC returned.
+ */
+static atomic_int strict_go, strict_tried, strict_raced;
 
 static int strict_thread(void *arg)
 {
 	(void)arg;
+	while (!atomic_load(&strict_go))
+		;
 	for (volatile int i = 0; i < 20000; i++)
 		;
 	if (syscall(__NR_prctl, PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0) == 0) {
@@ -230,15 +235,16 @@ static int strict_thread(void *arg)
 }
 
 /*
- * One process of the strict tracee: a thread that switches to strict
- * mode, raced by a filter for every thread (TSYNC) from the main thread
- * at once, after a spin about as long as the thread's, or once the
- * thread has tried its switch (so that each side wins some of the
- * races); then the process ends
- * with its thread.  A filter makes every later thread of the process a
- * filtered one, which cannot switch to strict mode: hence a process each.
+ * Process K of the strict tracee: a thread that switches to strict mode,
+ * and a filter for every thread (TSYNC) from the main thread: in turn,
+ * before the thread may switch, in a race with its switch (a random
+ * spin about as long as the thread's), or once the thread has tried its
+ * switch, so that both ends of the race happen in every run, however
+ * slow the kernel; then the process ends with its thread.  A filter
+ * makes every later thread of the process a filtered one, which cannot
+ * switch to strict mode: hence a process each.
  */
-static void strict_generation(int t)
+static void strict_generation(int t, unsigned long k)
 {
 	unsigned int seed = (unsigned int)getpid();
 	volatile pid_t ctid = 1;
@@ -253,21 +259,21 @@ static void strict_generation(int t)
 	if (tid < 0)
 		_exit(1);
 	atomic_store(&sh->tids[t][0], tid);
-	/*
-	 * At once, after a spin as long as the thread's give or take, or
-	 * once the thread has switched (or been refused).
-	 */
-	switch (rand_r(&seed) % 3) {
-	case 1:
-		for (volatile int i = rand_r(&seed) % 40000; i > 0; i--)
-			;
-		break;
-	case 2:
-		while (!atomic_load(&strict_tried) && ctid)
-			usleep(100);
-		break;
+	if (k % 3 == 0) {
+		r = install_filter(__NR_getpgid, SECCOMP_RET_ERRNO | ENOENT,
+				   SECCOMP_FILTER_FLAG_TSYNC);
+		atomic_store(&strict_go, 1);
+	} else {
+		atomic_store(&strict_go, 1);
+		if (k % 3 == 1)
+			for (volatile int i = rand_r(&seed) % 40000; i > 0; i--)
+				;
+		else
+			while (!atomic_load(&strict_tried) && ctid)
+				usleep(100);
+		r = install_filter(__NR_getpgid, SECCOMP_RET_ERRNO | ENOENT,
+				   SECCOMP_FILTER_FLAG_TSYNC);
 	}
-	r = install_filter(__NR_getpgid, SECCOMP_RET_ERRNO | ENOENT, SECCOMP_FILTER_FLAG_TSYNC);
 	atomic_store(&strict_raced, 1);
 	if (r == 0)
 		atomic_fetch_add(&sh->strict_synced, 1);
@@ -284,13 +290,13 @@ static void strict_generation(int t)
 static void strict_tracee(int t)
 {
 	die_with_parent();
-	while (!atomic_load(&sh->stop)) {
+	for (unsigned long k = 0; !atomic_load(&sh->stop); k++) {
 		pid_t g = fork();
 
 		if (g < 0)
 			break;
 		if (g == 0)
-			strict_generation(t);
+			strict_generation(t, k);
 		while (waitpid(g, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
