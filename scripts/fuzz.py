@@ -77,7 +77,10 @@ def compare(runs):
         for i in range(max(len(x or []) for x in lines)):
             at = [x[i] if x and i < len(x) else None for x in lines]
             if any(a != at[0] for a in at):
-                first = at[0][0] if at[0] else next(a for a in at if a)[0]
+                # The earliest step among the kernels' lines there (a
+                # set-up line or a harness line is step 0, the end 99).
+                steps = [a[0] for a in at if a and a[0]]
+                first = min(steps) if steps else 0
                 break
         if shortest is None or i < shortest[0]:
             shortest = (i, n, first, lines)

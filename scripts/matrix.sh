@@ -96,7 +96,7 @@ if [ "${1:-}" = --entry ]; then
 			! grep -q "^$o=" "$bobj/.config" || die "$bobj has $o, which $1 turns off"
 		done
 		grep '^CONFIG_' "$TOP/config/$1" | while read -r l; do
-			grep -qx "$l" "$bobj/.config" || die "$bobj lacks $l ($1)"
+			grep -qxF -- "$l" "$bobj/.config" || die "$bobj lacks $l ($1)"
 		done
 	}
 	case $name in
@@ -177,13 +177,18 @@ if [ "${1:-}" = --entry ]; then
 		# The random sequences too, the first DEBUG_FUZZ_SEQUENCES of
 		# the check's seed, in a boot of their own: each must print what
 		# it printed on the check's Rust kernel.
-		n=${DEBUG_FUZZ_SEQUENCES:-1000}
 		[ -f "$RESULTS/fuzz.tap" ] && [ "$BUILD/initramfs.cpio.gz" -ot "$RESULTS/fuzz.tap" ] ||
 			die "no random sequences of the check's Rust kernel with this initramfs in $RESULTS: make check-guest"
+		# The seed and the number of sequences that run had (the
+		# initramfs's FUZZ_SEED and FUZZ_SEQUENCES).
+		head=$(sed -n 's/^[# ]*seccomp_fuzz seed \([0-9]*\) sequences 0\.\.\([0-9]*\)$/\1 \2/p' "$RESULTS/fuzz.tap")
+		[ -n "$head" ] || die "$RESULTS/fuzz.tap has no seccomp_fuzz header"
+		fseed=${head% *} n=$(( ${head#* } + 1 ))
+		[ "$n" -le "${DEBUG_FUZZ_SEQUENCES:-1000}" ] || n=${DEBUG_FUZZ_SEQUENCES:-1000}
 		rm -rf "$MRES/$name/fuzz"
 		mkdir -p "$MRES/$name/fuzz"
 		KERNEL=$mobj/arch/x86/boot/bzImage RESULTS=$MRES/$name/fuzz IMPL=rust TIMEOUT=$((180 + n / 2)) \
-			KERNEL_ARGS="ss.fuzz=${FUZZ_SEED:-1},$n" "$TOP/scripts/boot.sh" fuzz ||
+			KERNEL_ARGS="ss.fuzz=$fseed,$n" "$TOP/scripts/boot.sh" fuzz ||
 			{ msg "debug: the random sequences' boot failed"; rc=1; }
 		$TAP splats "$MRES/$name/fuzz/console.log" || rc=1
 		python3 "$TOP/scripts/fuzz.py" compare --first "$n" \

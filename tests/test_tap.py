@@ -1220,6 +1220,19 @@ class FuzzCompare(unittest.TestCase):
         self.assertNotIn('    0.2 setoptions 0x100000000 = -1 EIO', rep)
         self.assertIn('2 of 2 sequences differ: 0 1', rep)
 
+    def test_step_of_the_difference_is_the_earliest(self):
+        # One kernel ends where the other prints a line of step 2 more:
+        # the difference is at step 2, not at the end (99).
+        other = self.OUT.replace('1.2 getppid = -1 E42\n1.99 end', '1.99 end')
+        ok, rep = self.runs(other, self.OUT)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 2 (rerun: seccomp_fuzz 5 1 1 1 2)', rep)
+        # A run whose sequence ended early (a harness line, step 0) listed
+        # first: the step is the other kernel's, and the line is shown.
+        other = self.OUT.replace('1.2 getppid = -1 E42', '1.0 harness: sequence ended with status 0x9')
+        ok, rep = self.runs(other, self.OUT)
+        self.assertIn('DIFFERENCE: seed 5, sequence 1, step 2 (rerun: seccomp_fuzz 5 1 1 1 2)', rep)
+        self.assertIn('    1.0 harness: sequence ended with status 0x9', rep)
+
     def test_setup_difference_reruns_whole(self):
         other = self.OUT.replace('1.0 tracee filter, 1 filters, tracer -SYS_ADMIN', '1.0 tracee filter, 1 filters, tracer')
         ok, rep = self.runs(self.OUT, other)
