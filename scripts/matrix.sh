@@ -169,15 +169,11 @@ if [ "${1:-}" = --entry ]; then
 		# report in the console, any other failure, fails the entry.
 		suites=$(cut -d' ' -f1 "$BUILD/initramfs/etc/suites" | grep -vx fuzz | paste -sd, -)
 		upstream=$(echo "$suites" | tr , '\n' | grep -x 'seccomp_bpf\|ptrace_.*' | paste -sd, -)
-		# Either boot's status counts, as make check's boot line does: a
-		# guest that hangs after its suites, or is killed at its
-		# timeout, fails the entry even when every suite it ran passed.
-		rc=0
-		guest "$mobj/arch/x86/boot/bzImage" "$MRES/$name" "$suites" || { msg "debug: the boot failed"; rc=1; }
 		# The random sequences too, the first DEBUG_FUZZ_SEQUENCES of
-		# the check's seed, in a boot of their own: each must print what
-		# it printed on the check's Rust kernel.
-		# (newer than the program: make matrix repacks the initramfs.)
+		# the check's seed, in a boot of their own after the suites'
+		# (below): each must print what it printed on the check's Rust
+		# kernel, whose output is checked here, before any boot, to be
+		# newer than the program (make matrix repacks the initramfs).
 		[ -f "$RESULTS/fuzz.tap" ] && [ "$BUILD/selftests/seccomp_fuzz" -ot "$RESULTS/fuzz.tap" ] ||
 			die "no random sequences of the check's Rust kernel with this seccomp_fuzz in $RESULTS: make check-guest"
 		# The seed and the number of sequences that run had (the
@@ -186,6 +182,11 @@ if [ "${1:-}" = --entry ]; then
 		[ -n "$head" ] || die "$RESULTS/fuzz.tap has no seccomp_fuzz header"
 		fseed=${head% *} n=$(( ${head#* } + 1 ))
 		[ "$n" -le "${DEBUG_FUZZ_SEQUENCES:-1000}" ] || n=${DEBUG_FUZZ_SEQUENCES:-1000}
+		# Either boot's status counts, as make check's boot line does: a
+		# guest that hangs after its suites, or is killed at its
+		# timeout, fails the entry even when every suite it ran passed.
+		rc=0
+		guest "$mobj/arch/x86/boot/bzImage" "$MRES/$name" "$suites" || { msg "debug: the boot failed"; rc=1; }
 		rm -rf "$MRES/$name/fuzz"
 		mkdir -p "$MRES/$name/fuzz"
 		KERNEL=$mobj/arch/x86/boot/bzImage RESULTS=$MRES/$name/fuzz IMPL=rust TIMEOUT=$((180 + n / 2)) \

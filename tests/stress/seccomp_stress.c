@@ -13,11 +13,11 @@
  * TSYNC, so that every thread's filter pointer changes under the tracers.
  * A further tracee has no filter to begin with: its threads switch to
  * strict mode and die by calling getppid(), and are replaced, each in a
- * new process whose main thread installs a filter with TSYNC at a random
- * moment of the thread's switch: either the filter reaches the thread
- * first (its switch to strict mode then fails, and it calls getppid()
- * through the filter and ends) or TSYNC is refused, naming the thread
- * that went strict.
+ * new process whose main thread installs a filter with TSYNC before the
+ * switch, in a race with it, or after it, in turn: either the filter
+ * reaches the thread first (its switch to strict mode then fails, and it
+ * calls getppid() through the filter and ends) or TSYNC is refused,
+ * naming the thread that went strict.
  * TRACERS processes (default 4) pick random tracee threads and seize them
  * with PTRACE_O_SUSPEND_SECCOMP (or not), interrupt them, set or clear
  * the option with PTRACE_SETOPTIONS, read their filters with
